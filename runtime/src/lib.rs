@@ -1,0 +1,1 @@
+//! Alibaba Cloud RPC runtime (work in progress).
