@@ -1,0 +1,269 @@
+//! Regions and endpoints: where a call goes.
+//!
+//! The region map is plain `'static` data so that a generated crate can declare the spec's map
+//! as a `const` and hand it over; the runtime itself knows no product's regions.
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use reqwest::Url;
+use reqwest::header::HeaderValue;
+
+use crate::env::Env;
+use crate::error::ConfigError;
+use crate::profile::Profile;
+
+/// Environment variable naming the region.
+pub const ENV_REGION_ID: &str = "ALIBABA_CLOUD_REGION_ID";
+
+/// A product's region → host table plus a pattern for regions not in it.
+///
+/// ```
+/// use dwdi_runtime::RegionMap;
+/// const MAP: RegionMap = RegionMap::new(
+///     &[("cn-qingdao", "dataworks.aliyuncs.com")],
+///     "dataworks.{regionId}.aliyuncs.com",
+/// );
+/// assert_eq!(MAP.host_for("cn-qingdao"), "dataworks.aliyuncs.com");
+/// assert_eq!(MAP.host_for("cn-shanghai"), "dataworks.cn-shanghai.aliyuncs.com");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionMap {
+    /// Regions with a host of their own.
+    pub hosts: &'static [(&'static str, &'static str)],
+    /// The host of every other region; `{regionId}` is replaced by the region id.
+    pub default_pattern: &'static str,
+}
+
+impl RegionMap {
+    /// A region map (usable in `const` context).
+    pub const fn new(
+        hosts: &'static [(&'static str, &'static str)],
+        default_pattern: &'static str,
+    ) -> Self {
+        RegionMap {
+            hosts,
+            default_pattern,
+        }
+    }
+
+    /// The host serving `region`.
+    pub fn host_for(&self, region: &str) -> String {
+        self.hosts
+            .iter()
+            .find(|(r, _)| *r == region)
+            .map(|(_, h)| (*h).to_owned())
+            .unwrap_or_else(|| self.default_pattern.replace("{regionId}", region))
+    }
+}
+
+/// `https` (the default) or `http`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// TLS.
+    Https,
+    /// Plain text; credentials go over it only to loopback hosts unless explicitly allowed.
+    Http,
+}
+
+impl Scheme {
+    /// `"https"` or `"http"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Https => "https",
+            Scheme::Http => "http",
+        }
+    }
+}
+
+/// Where requests go: scheme, host and optional port. The path is always `/` (RPC style).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    scheme: Scheme,
+    host: String,
+    port: Option<u16>,
+    loopback: bool,
+    /// `scheme://host[:port]/`, built once.
+    base_url: String,
+    /// `host[:port]` as sent (and signed) in the `host` header.
+    host_header: String,
+}
+
+impl Endpoint {
+    /// Parses `host`, `host:port` or `http(s)://host[:port][/]`; a bare host means https.
+    pub fn parse(input: &str) -> Result<Endpoint, ConfigError> {
+        let invalid = |reason: &str| ConfigError::InvalidEndpoint {
+            endpoint: input.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(invalid("it is empty"));
+        }
+        let with_scheme = if trimmed.contains("://") {
+            trimmed.to_owned()
+        } else {
+            format!("https://{trimmed}")
+        };
+        let url = Url::parse(&with_scheme).map_err(|e| invalid(&e.to_string()))?;
+        let scheme = match url.scheme() {
+            "https" => Scheme::Https,
+            "http" => Scheme::Http,
+            _ => return Err(invalid("the scheme is neither https nor http")),
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("it contains user information"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid(
+                "it has a path, query or fragment; RPC endpoints are a bare host",
+            ));
+        }
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| invalid("it has no host"))?
+            .to_owned();
+        // The URL parser has already normalised the host (lower case, canonical addresses).
+        let loopback = host == "localhost"
+            || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+            || host
+                .strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .and_then(|h| h.parse::<Ipv6Addr>().ok())
+                .is_some_and(|ip| ip.is_loopback());
+        Ok(Self::assemble(scheme, host, url.port(), loopback))
+    }
+
+    /// An https endpoint for a host name (as a region map produces).
+    pub fn https(host: &str) -> Result<Endpoint, ConfigError> {
+        Self::parse(&format!("https://{host}"))
+    }
+
+    fn assemble(scheme: Scheme, host: String, port: Option<u16>, loopback: bool) -> Endpoint {
+        let host_header = match port {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        let base_url = format!("{}://{host_header}/", scheme.as_str());
+        Endpoint {
+            scheme,
+            host,
+            port,
+            loopback,
+            base_url,
+            host_header,
+        }
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The host name or address (IPv6 in brackets).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The explicit port, if any.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// `host[:port]`, the value of the `host` header.
+    pub fn host_header(&self) -> &str {
+        &self.host_header
+    }
+
+    /// `scheme://host[:port]/`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// True for `localhost`, `127.0.0.0/8` and `::1`.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    /// Refuses plain http to a non-loopback host unless `allow_insecure` is set: the request
+    /// carries the key id, the signature and possibly an STS token.
+    pub fn check_transport_security(&self, allow_insecure: bool) -> Result<(), ConfigError> {
+        if self.scheme == Scheme::Http && !self.loopback && !allow_insecure {
+            return Err(ConfigError::InsecureEndpoint {
+                endpoint: self.base_url.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The `host` header value, checked once so signing never fails on it.
+    pub(crate) fn host_header_value(&self) -> Result<HeaderValue, ConfigError> {
+        HeaderValue::from_str(&self.host_header).map_err(|_| ConfigError::InvalidEndpoint {
+            endpoint: self.base_url.clone(),
+            reason: "the host is not a valid header value".to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.base_url)
+    }
+}
+
+/// Where the region came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionSource {
+    /// Passed by the caller.
+    Caller,
+    /// `ALIBABA_CLOUD_REGION_ID`.
+    Environment,
+    /// A profile's `region_id`.
+    Profile {
+        /// The profile's name.
+        name: String,
+    },
+}
+
+/// Chooses the region: the caller's, else `ALIBABA_CLOUD_REGION_ID`, else the profile's
+/// `region_id`. The result is checked to look like a region id, since it becomes part of a
+/// host name.
+pub fn resolve_region(
+    explicit: Option<&str>,
+    env: &dyn Env,
+    profile: Option<&Profile>,
+) -> Result<(String, RegionSource), ConfigError> {
+    let found = if let Some(r) = explicit.filter(|r| !r.is_empty()) {
+        Some((r.to_owned(), RegionSource::Caller))
+    } else if let Some(r) = env.var(ENV_REGION_ID) {
+        Some((r, RegionSource::Environment))
+    } else {
+        profile.and_then(|p| {
+            p.region_id.clone().map(|r| {
+                (
+                    r,
+                    RegionSource::Profile {
+                        name: p.name.clone(),
+                    },
+                )
+            })
+        })
+    };
+    let Some((region, source)) = found else {
+        return Err(ConfigError::NoRegion);
+    };
+    let well_formed = !region.is_empty()
+        && !region.starts_with('-')
+        && !region.ends_with('-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !well_formed {
+        return Err(ConfigError::InvalidRegion {
+            region,
+            from: source,
+        });
+    }
+    Ok((region, source))
+}
