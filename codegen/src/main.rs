@@ -1,1 +1,123 @@
-fn main() {}
+//! `dwdi-codegen`: refreshes the generated files, writes the spec format's schema, and lints
+//! the spec.
+//!
+//! Exit codes: 0 clean; 1 a finding (lint finding, stale file); 2 usage, unreadable input or a
+//! spec that cannot be loaded.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use dwdi_codegen::lint::Report;
+use dwdi_codegen::model::spec_schema_text;
+use dwdi_codegen::paths::{SPEC, SPEC_SCHEMA, in_workspace};
+use dwdi_codegen::{LoadError, load_path};
+
+#[derive(Parser)]
+#[command(
+    name = "dwdi-codegen",
+    version,
+    about = "Refresh, check and lint what dwdi generates from spec/dataworks-di.json"
+)]
+struct Cli {
+    /// Report stale generated files (with a diff) and exit 1 instead of writing them.
+    #[arg(long, global = true)]
+    check: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the spec format's JSON Schema to spec/spec.schema.json.
+    SpecSchema,
+    /// Check the spec's record of the documentation for defects, and hold them against the
+    /// recorded errata.
+    Lint {
+        /// The spec to lint.
+        #[arg(long, default_value = SPEC)]
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None | Some(Command::SpecSchema) => {
+            refresh(&[(SPEC_SCHEMA, spec_schema_text())], cli.check)
+        }
+        Some(Command::Lint { spec, format }) => lint(&spec, format),
+    }
+}
+
+/// Writes each file whose content changed, or with `--check` reports them.
+fn refresh(files: &[(&str, String)], check: bool) -> ExitCode {
+    let mut stale = 0;
+    for (relative, fresh) in files {
+        let path = in_workspace(relative);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == *fresh {
+            continue;
+        }
+        if check {
+            stale += 1;
+            eprintln!("stale: {relative}");
+            eprint!("{}", line_diff(&current, fresh));
+        } else if let Err(e) = std::fs::write(&path, fresh) {
+            eprintln!("{}: cannot write: {e}", path.display());
+            return ExitCode::from(2);
+        } else {
+            println!("wrote {relative}");
+        }
+    }
+    if stale > 0 {
+        eprintln!(
+            "{stale} generated file(s) are stale: run `cargo run -p dwdi-codegen` and commit"
+        );
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// A minimal line diff: the lines only in the old text (`-`) and only in the new one (`+`).
+fn line_diff(old: &str, new: &str) -> String {
+    let old_lines: Vec<&str> = old.lines().collect();
+    let new_lines: Vec<&str> = new.lines().collect();
+    let mut out = String::new();
+    for l in old_lines.iter().filter(|l| !new_lines.contains(l)) {
+        out.push_str(&format!("-{l}\n"));
+    }
+    for l in new_lines.iter().filter(|l| !old_lines.contains(l)) {
+        out.push_str(&format!("+{l}\n"));
+    }
+    out
+}
+
+fn lint(spec: &Path, format: Format) -> ExitCode {
+    let loaded = match load_path(spec) {
+        Ok(loaded) => loaded,
+        Err(e @ (LoadError::Read { .. } | LoadError::Invalid { .. })) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = Report::of(&loaded.spec);
+    match format {
+        Format::Text => print!("{}", report.render_text(&loaded)),
+        Format::Json => println!("{}", report.to_json()),
+    }
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

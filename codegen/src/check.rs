@@ -1,0 +1,506 @@
+//! Consistency of a spec with itself: references resolve, names stay distinct once they are
+//! Rust identifiers, each type carries the keys it needs, errata point at something, and the
+//! examples the spec wrote itself fit their declarations.
+//!
+//! Defects of the documentation are not checked here: the lint reports those.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::conform::Scalar;
+use crate::model::{Condition, ExampleOrigin, Field, Operation, ParamCondition, Spec, ValueType};
+use crate::names::{pascal, snake};
+use crate::position::escape_token;
+
+type Problems = Vec<(String, String)>;
+
+/// Every inconsistency of `spec`, as (JSON pointer, message).
+pub fn consistency(spec: &Spec, value: &Value) -> Problems {
+    let mut out = Problems::new();
+    check_type_names(spec, &mut out);
+    for (name, def) in &spec.enums {
+        let at = format!("/enums/{}", escape_token(name));
+        if def.values.is_empty() {
+            out.push((
+                format!("{at}/values"),
+                "an enumeration needs at least one value".into(),
+            ));
+        }
+        collisions(
+            def.values.keys(),
+            pascal,
+            &format!("{at}/values"),
+            "enum variant",
+            &mut out,
+        );
+    }
+    if !spec.endpoints.default.contains("{regionId}") {
+        out.push((
+            "/endpoints/default".into(),
+            "the default endpoint must contain the placeholder `{regionId}`".into(),
+        ));
+    }
+    duplicate_codes(
+        spec.gateway_errors.iter().map(|e| e.code.as_str()),
+        "/gatewayErrors",
+        &mut out,
+    );
+    collisions(
+        spec.operations.keys(),
+        snake,
+        "/operations",
+        "method",
+        &mut out,
+    );
+    for (name, op) in &spec.operations {
+        check_operation(spec, name, op, &mut out);
+    }
+    check_errata(spec, value, &mut out);
+    out
+}
+
+fn check_type_names(spec: &Spec, out: &mut Problems) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let names = spec
+        .enums
+        .keys()
+        .map(|n| (n, format!("/enums/{}", escape_token(n))))
+        .chain(
+            spec.documents
+                .keys()
+                .map(|n| (n, format!("/documents/{}", escape_token(n)))),
+        );
+    for (name, pointer) in names {
+        let ident = pascal(name);
+        if let Some(first) = seen.get(&ident) {
+            out.push((
+                pointer,
+                format!(
+                    "`{name}` becomes the Rust type `{ident}`, which `{first}` already names; enum and document names must stay distinct as Rust types"
+                ),
+            ));
+        } else {
+            seen.insert(ident, name.clone());
+        }
+    }
+}
+
+/// Reports names that turn into the same Rust identifier.
+fn collisions<'a>(
+    names: impl Iterator<Item = &'a String>,
+    to_ident: fn(&str) -> String,
+    at: &str,
+    what: &str,
+    out: &mut Problems,
+) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for name in names {
+        let ident = to_ident(name);
+        if let Some(first) = seen.get(&ident) {
+            out.push((
+                format!("{at}/{}", escape_token(name)),
+                format!(
+                    "`{name}` and `{first}` both become the Rust {what} `{ident}`; rename one of them"
+                ),
+            ));
+        } else {
+            seen.insert(ident, name);
+        }
+    }
+}
+
+fn duplicate_codes<'a>(codes: impl Iterator<Item = &'a str>, at: &str, out: &mut Problems) {
+    let mut seen = Vec::new();
+    for (i, code) in codes.enumerate() {
+        if seen.contains(&code) {
+            out.push((
+                format!("{at}/{i}/code"),
+                format!("error code `{code}` is listed twice; each code may appear once"),
+            ));
+        }
+        seen.push(code);
+    }
+}
+
+fn check_operation(spec: &Spec, name: &str, op: &Operation, out: &mut Problems) {
+    let at = format!("/operations/{}", escape_token(name));
+    collisions(
+        op.parameters.keys(),
+        snake,
+        &format!("{at}/parameters"),
+        "parameter name",
+        out,
+    );
+    for (pname, param) in &op.parameters {
+        let p_at = format!("{at}/parameters/{}", escape_token(pname));
+        if matches!(param.ty, ValueType::Object | ValueType::Array) {
+            out.push((
+                format!("{p_at}/type"),
+                format!(
+                    "a query parameter cannot be `{}`; expected int64, string, boolean, enum or jsonString",
+                    param.ty.as_str()
+                ),
+            ));
+            continue;
+        }
+        let shape = Shape {
+            ty: param.ty,
+            enum_name: param.enum_name.as_deref(),
+            has_enum_by: false,
+            document: param.document.as_deref(),
+            has_fields: false,
+            has_items: false,
+        };
+        shape.check(spec, &p_at, out);
+        if let Some(accepts) = &param.accepts {
+            if param.ty != ValueType::Enum {
+                out.push((
+                    format!("{p_at}/accepts"),
+                    "`accepts` applies to enum parameters only".into(),
+                ));
+            } else if let Some(def) = param.enum_name.as_deref().and_then(|n| spec.enums.get(n)) {
+                for (i, v) in accepts.iter().enumerate() {
+                    if !def.values.contains_key(v) {
+                        out.push((
+                            format!("{p_at}/accepts/{i}"),
+                            format!(
+                                "`{v}` is not a value of enum `{}`; expected one of {}",
+                                param.enum_name.as_deref().unwrap_or_default(),
+                                keys(&def.values)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(range) = &param.range {
+            if param.ty != ValueType::Int64 {
+                out.push((
+                    format!("{p_at}/range"),
+                    "`range` applies to int64 parameters only".into(),
+                ));
+            }
+            if range.minimum > range.maximum {
+                out.push((
+                    format!("{p_at}/range"),
+                    format!(
+                        "minimum {} is above maximum {}",
+                        range.minimum, range.maximum
+                    ),
+                ));
+            }
+        }
+        if let Some(stated) = &param.stated {
+            for (i, list) in stated.valid_values.iter().flatten().enumerate() {
+                if let Some(when) = &list.when {
+                    check_condition(
+                        spec,
+                        op,
+                        when,
+                        &format!("{p_at}/stated/validValues/{i}/when"),
+                        out,
+                    );
+                }
+            }
+        }
+        if param.example_origin == Some(ExampleOrigin::Spec) {
+            match &param.example {
+                None => out.push((
+                    format!("{p_at}/exampleOrigin"),
+                    "`exampleOrigin` is `spec` but there is no `example`".into(),
+                )),
+                Some(example) => {
+                    if let Some(misfit) = Scalar::of_param(spec, param).check(example) {
+                        out.push((
+                            format!("{p_at}/example"),
+                            format!(
+                                "the spec's own example breaks the parameter's declaration: {misfit}"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    check_field(
+        spec,
+        op,
+        &op.response.data,
+        &format!("{at}/response/data"),
+        out,
+    );
+    if op.response.data.ty != ValueType::Object {
+        out.push((
+            format!("{at}/response/data/type"),
+            "`Data` must be an object".into(),
+        ));
+    }
+    duplicate_codes(
+        op.errors.iter().map(|e| e.code.as_str()),
+        &format!("{at}/errors"),
+        out,
+    );
+    if let Some(date) = &op.last_updated
+        && !is_iso_date(date)
+    {
+        out.push((
+            format!("{at}/lastUpdated"),
+            format!("`{date}` is not a date; expected YYYY-MM-DD"),
+        ));
+    }
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn check_field(spec: &Spec, op: &Operation, field: &Field, at: &str, out: &mut Problems) {
+    let shape = Shape {
+        ty: field.ty,
+        enum_name: field.enum_name.as_deref(),
+        has_enum_by: field.enum_by.is_some(),
+        document: field.document.as_deref(),
+        has_fields: field.fields.is_some(),
+        has_items: field.items.is_some(),
+    };
+    shape.check(spec, at, out);
+    if let Some(by) = &field.enum_by {
+        check_condition(
+            spec,
+            op,
+            &ParamCondition {
+                param: by.param.clone(),
+                values: by.cases.keys().cloned().collect(),
+            },
+            &format!("{at}/enumBy"),
+            out,
+        );
+        for (case, enum_name) in &by.cases {
+            if !spec.enums.contains_key(enum_name) {
+                out.push((
+                    format!("{at}/enumBy/cases/{}", escape_token(case)),
+                    format!(
+                        "enum `{enum_name}` is not declared; declared enums: {}",
+                        keys(&spec.enums)
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(Condition::Param(cond)) = &field.null_when {
+        check_condition(spec, op, cond, &format!("{at}/nullWhen"), out);
+    }
+    if field.example_origin == Some(ExampleOrigin::Spec)
+        && let Some(example) = &field.example
+        && let Some(misfit) = Scalar::of_field(spec, field).check(example)
+    {
+        out.push((
+            format!("{at}/example"),
+            format!("the spec's own example breaks the field's declaration: {misfit}"),
+        ));
+    }
+    if let Some(fields) = &field.fields {
+        collisions(
+            fields.keys(),
+            snake,
+            &format!("{at}/fields"),
+            "field name",
+            out,
+        );
+        for (name, child) in fields {
+            check_field(
+                spec,
+                op,
+                child,
+                &format!("{at}/fields/{}", escape_token(name)),
+                out,
+            );
+        }
+    }
+    if let Some(items) = &field.items {
+        check_field(spec, op, items, &format!("{at}/items"), out);
+    }
+}
+
+/// A condition must name an enum parameter of the operation and values of its enum.
+fn check_condition(
+    spec: &Spec,
+    op: &Operation,
+    cond: &ParamCondition,
+    at: &str,
+    out: &mut Problems,
+) {
+    let Some(param) = op.parameters.get(&cond.param) else {
+        out.push((
+            format!("{at}/param"),
+            format!(
+                "`{}` is not a parameter of this operation; expected one of {}",
+                cond.param,
+                keys(&op.parameters)
+            ),
+        ));
+        return;
+    };
+    if param.ty != ValueType::Enum {
+        out.push((
+            format!("{at}/param"),
+            format!(
+                "a condition needs an enum parameter; `{}` is {}",
+                cond.param,
+                param.ty.as_str()
+            ),
+        ));
+        return;
+    }
+    // An undeclared enum is reported where the parameter names it.
+    let Some(def) = param.enum_name.as_deref().and_then(|n| spec.enums.get(n)) else {
+        return;
+    };
+    for v in &cond.values {
+        if !def.values.contains_key(v) {
+            out.push((
+                at.to_owned(),
+                format!(
+                    "`{v}` is not a value of `{}`; expected one of {}",
+                    cond.param,
+                    keys(&def.values)
+                ),
+            ));
+        }
+    }
+}
+
+/// The keys a declaration carries, checked against the keys its type needs.
+struct Shape<'a> {
+    ty: ValueType,
+    enum_name: Option<&'a str>,
+    has_enum_by: bool,
+    document: Option<&'a str>,
+    has_fields: bool,
+    has_items: bool,
+}
+
+impl Shape<'_> {
+    fn check(&self, spec: &Spec, at: &str, out: &mut Problems) {
+        let ty = self.ty.as_str();
+        let mut stray = |key: &str, present: bool, allowed: bool| {
+            if present && !allowed {
+                out.push((
+                    format!("{at}/{key}"),
+                    format!("`{key}` does not apply to type `{ty}`"),
+                ));
+            }
+        };
+        stray("enum", self.enum_name.is_some(), self.ty == ValueType::Enum);
+        stray("enumBy", self.has_enum_by, self.ty == ValueType::Enum);
+        stray(
+            "document",
+            self.document.is_some(),
+            self.ty == ValueType::JsonString,
+        );
+        stray("fields", self.has_fields, self.ty == ValueType::Object);
+        stray("items", self.has_items, self.ty == ValueType::Array);
+        match self.ty {
+            ValueType::Enum => match (self.enum_name, self.has_enum_by) {
+                (Some(name), false) => {
+                    if !spec.enums.contains_key(name) {
+                        out.push((
+                            format!("{at}/enum"),
+                            format!(
+                                "enum `{name}` is not declared; declared enums: {}",
+                                keys(&spec.enums)
+                            ),
+                        ));
+                    }
+                }
+                (None, true) => {}
+                _ => out.push((
+                    at.to_owned(),
+                    "type `enum` needs exactly one of `enum` (a declared enum) or `enumBy`".into(),
+                )),
+            },
+            ValueType::JsonString => match self.document {
+                Some(name) if !spec.documents.contains_key(name) => out.push((
+                    format!("{at}/document"),
+                    format!(
+                        "document `{name}` is not declared; declared documents: {}",
+                        keys(&spec.documents)
+                    ),
+                )),
+                Some(_) => {}
+                None => out.push((
+                    at.to_owned(),
+                    "type `jsonString` needs `document`, naming a declared document".into(),
+                )),
+            },
+            ValueType::Array if !self.has_items => {
+                out.push((at.to_owned(), "type `array` needs `items`".into()))
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check_errata(spec: &Spec, value: &Value, out: &mut Problems) {
+    let mut ids: Vec<&str> = Vec::new();
+    for (i, erratum) in spec.errata.iter().enumerate() {
+        let at = format!("/errata/{i}");
+        if ids.contains(&erratum.id.as_str()) {
+            out.push((
+                format!("{at}/id"),
+                format!(
+                    "erratum id `{}` is used twice; ids must be unique",
+                    erratum.id
+                ),
+            ));
+        }
+        ids.push(&erratum.id);
+        if !spec.operations.contains_key(&erratum.operation) {
+            out.push((
+                format!("{at}/operation"),
+                format!(
+                    "`{}` is not an operation of the spec; expected one of {}",
+                    erratum.operation,
+                    keys(&spec.operations)
+                ),
+            ));
+            continue;
+        }
+        let prefix = format!("/operations/{}", escape_token(&erratum.operation));
+        if value.pointer(&erratum.pointer).is_none() {
+            out.push((
+                format!("{at}/pointer"),
+                format!(
+                    "`{}` points at nothing in the spec; expected a JSON pointer to an existing value",
+                    erratum.pointer
+                ),
+            ));
+        } else if erratum.pointer != prefix && !erratum.pointer.starts_with(&format!("{prefix}/")) {
+            out.push((
+                format!("{at}/pointer"),
+                format!(
+                    "`{}` is outside operation `{}`; expected a pointer under `{prefix}`",
+                    erratum.pointer, erratum.operation
+                ),
+            ));
+        }
+    }
+}
+
+fn keys<V>(map: &IndexMap<String, V>) -> String {
+    if map.is_empty() {
+        return "(none)".into();
+    }
+    map.keys()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

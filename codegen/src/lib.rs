@@ -1,0 +1,18 @@
+//! dwdi-codegen: the spec model, its loader and lint, and (later) the code generator.
+//!
+//! Data flows one way: documentation pages → `spec/dataworks-di.json` → [`load`] (a typed,
+//! consistent [`model::Spec`]) → [`lint`] (documentation defects held against the recorded
+//! errata) → the generator.
+
+pub mod check;
+pub mod conform;
+pub mod lint;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod paths;
+pub mod position;
+pub mod summary;
+
+pub use load::{LoadError, LoadedSpec, load_path, load_str};
+pub use model::Spec;

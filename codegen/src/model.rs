@@ -1,0 +1,640 @@
+//! The spec model: what `spec/dataworks-di.json` may contain.
+//!
+//! Every struct rejects unknown keys, so a typo in the spec is a loading error rather than a
+//! silently ignored fact. Maps are [`IndexMap`]s so that the order the pages print (parameters,
+//! fields, sample keys) survives into summaries and snapshots.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The whole spec: product facts, shared definitions, the operations and the errata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(
+    title = "dwdi spec",
+    description = "Machine-readable facts about DataWorks Data Integration operations, with the documentation's errata."
+)]
+pub struct Spec {
+    /// The JSON Schema of this file, for editor completion (`./spec.schema.json`).
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Alibaba Cloud product code, e.g. `dataworks-public`.
+    pub product: String,
+    /// API version sent as `x-acs-version` / `Version`, e.g. `2020-05-18`.
+    pub api_version: String,
+    /// API style.
+    pub style: Style,
+    /// How every operation travels over HTTP.
+    pub http: Http,
+    /// The signature schemes the service accepts.
+    pub signature: Signature,
+    /// Region to endpoint map.
+    pub endpoints: Endpoints,
+    /// Shared enumerations, stated once, referenced by name.
+    pub enums: IndexMap<String, EnumDef>,
+    /// JSON documents carried inside string parameters or fields, referenced by name.
+    pub documents: IndexMap<String, DocumentDef>,
+    /// The success and error envelopes shared by every operation.
+    pub envelope: Envelope,
+    /// Error codes the API gateway can answer for any operation.
+    pub gateway_errors: Vec<GatewayError>,
+    /// The operations, keyed by action name.
+    pub operations: IndexMap<String, Operation>,
+    /// Defects of the documentation pages and the decisions taken.
+    pub errata: Vec<Erratum>,
+}
+
+/// API style; only RPC is modelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Style {
+    /// Alibaba Cloud RPC style: action and version select the operation.
+    #[serde(rename = "RPC")]
+    Rpc,
+}
+
+/// Request transport facts shared by all operations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Http {
+    /// The method the client sends.
+    pub method: HttpMethod,
+    /// The request path.
+    pub path: String,
+    /// Where parameters travel.
+    pub parameter_location: Location,
+    /// What the body holds.
+    pub body: BodyKind,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// POST.
+    Post,
+    /// GET.
+    Get,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Location {
+    /// In the URL query string.
+    Query,
+}
+
+/// What a request body holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum BodyKind {
+    /// No body: the body hash is the SHA-256 of the empty string.
+    Empty,
+}
+
+/// Signature schemes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Signature {
+    /// The scheme clients use by default.
+    pub default: SignatureScheme,
+    /// Older schemes the service still accepts.
+    pub legacy: Vec<SignatureScheme>,
+}
+
+/// One signature scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SignatureScheme {
+    /// Signature V3 in the `Authorization` header.
+    #[serde(rename = "ACS3-HMAC-SHA256")]
+    Acs3HmacSha256,
+    /// The legacy RPC query signature.
+    #[serde(rename = "HMAC-SHA1")]
+    HmacSha1,
+}
+
+/// Endpoint hosts by region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Endpoints {
+    /// Prose for readers.
+    pub description: String,
+    /// Host pattern for regions missing from `regions`; `{regionId}` is replaced.
+    pub default: String,
+    /// Region ID to host.
+    pub regions: IndexMap<String, String>,
+}
+
+/// A shared enumeration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnumDef {
+    /// What the enumeration stands for.
+    pub description: String,
+    /// Wire value to its meaning, in documentation order.
+    pub values: IndexMap<String, EnumValue>,
+}
+
+/// One enumeration value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnumValue {
+    /// What the value means.
+    pub description: String,
+}
+
+/// A JSON document carried inside a string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DocumentDef {
+    /// What the document is for.
+    pub description: String,
+}
+
+/// The envelopes shared by every operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Envelope {
+    /// The success envelope (HTTP 200).
+    pub success: EnvelopeDef,
+    /// The error envelope (HTTP 4xx/5xx).
+    pub error: ErrorEnvelopeDef,
+}
+
+/// The success envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvelopeDef {
+    /// Prose for readers.
+    pub description: String,
+    /// The envelope's fields; `Data` is declared per operation.
+    pub fields: IndexMap<String, Field>,
+}
+
+/// The error envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ErrorEnvelopeDef {
+    /// Prose for readers.
+    pub description: String,
+    /// The key spellings the service uses.
+    pub key_case: Vec<KeyCase>,
+    /// The envelope's fields, in PascalCase.
+    pub fields: IndexMap<String, Field>,
+}
+
+/// Key spellings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum KeyCase {
+    /// `Code`, `Message`, ...
+    PascalCase,
+    /// `code`, `message`, ...
+    #[serde(rename = "camelCase")]
+    CamelCase,
+}
+
+/// An error code the gateway can answer for any operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GatewayError {
+    /// HTTP status.
+    pub status: u16,
+    /// Error code.
+    pub code: String,
+    /// How callers should treat it.
+    pub class: ErrorClass,
+    /// When the gateway answers it.
+    pub when: String,
+}
+
+/// Error classes shared by retry decisions and callers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorClass {
+    /// Rate limited: retry after a delay.
+    Throttling,
+    /// Temporary: retry.
+    Transient,
+    /// The service failed.
+    Server,
+    /// The request is wrong: do not retry.
+    Client,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Operation {
+    /// One sentence: what the operation does.
+    pub summary: String,
+    /// Longer prose, where the page has an operation description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The page's "Last Updated" date (YYYY-MM-DD); null where the page gives none.
+    pub last_updated: Option<String>,
+    /// The HTTP methods Alibaba's metadata allows.
+    pub methods: Vec<HttpMethod>,
+    /// Request parameters by wire name, in page order.
+    pub parameters: IndexMap<String, Param>,
+    /// The response's `Data`.
+    pub response: Response,
+    /// The documented error codes.
+    pub errors: Vec<ErrorCode>,
+    /// The documented sample response.
+    pub sample: Sample,
+}
+
+/// A request parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Param {
+    /// What the parameter means, in the spec's own words.
+    pub description: String,
+    /// The parameter's type.
+    #[serde(rename = "type")]
+    pub ty: ValueType,
+    /// For `enum`: the shared enumeration.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_name: Option<String>,
+    /// For `jsonString`: the document type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// Whether the parameter must be sent.
+    pub required: bool,
+    /// For `int64`: the accepted range (the decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<Range>,
+    /// For `enum`: the values this operation accepts (the decision); all values when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepts: Option<Vec<String>>,
+    /// What the sources literally state, kept apart from the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stated: Option<Stated>,
+    /// The decision taken where the sources are silent or disagree, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// An example value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+    /// Who wrote the example; `page` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example_origin: Option<ExampleOrigin>,
+}
+
+/// A response field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Field {
+    /// What the field means, in the spec's own words.
+    pub description: String,
+    /// The field's type.
+    #[serde(rename = "type")]
+    pub ty: ValueType,
+    /// For `enum`: the shared enumeration.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_name: Option<String>,
+    /// For `enum`: the enumeration chosen by a request parameter's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enum_by: Option<EnumBy>,
+    /// For `jsonString`: the document type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// For `object`: its fields; an object without `fields` is free-form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<IndexMap<String, Field>>,
+    /// For `array`: the items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Field>>,
+    /// When the page says the field is null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub null_when: Option<Condition>,
+    /// What the sources literally state, kept apart from the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stated: Option<Stated>,
+    /// The decision taken where the sources are silent or disagree, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// The example the page's response table gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+    /// Who wrote the example; `page` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example_origin: Option<ExampleOrigin>,
+}
+
+/// Value types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ValueType {
+    /// A 64-bit signed integer (the pages' `long`).
+    Int64,
+    /// Text.
+    String,
+    /// true or false.
+    Boolean,
+    /// A value of a shared enumeration (`enum` or `enumBy`).
+    Enum,
+    /// A JSON document carried in a string (`document`).
+    JsonString,
+    /// A JSON object (`fields`).
+    Object,
+    /// A JSON array (`items`).
+    Array,
+}
+
+impl ValueType {
+    /// The spelling used in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueType::Int64 => "int64",
+            ValueType::String => "string",
+            ValueType::Boolean => "boolean",
+            ValueType::Enum => "enum",
+            ValueType::JsonString => "jsonString",
+            ValueType::Object => "object",
+            ValueType::Array => "array",
+        }
+    }
+}
+
+/// Who wrote an example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ExampleOrigin {
+    /// Printed on the documentation page: its defects are lint findings.
+    Page,
+    /// Taken from Alibaba's metadata: its defects are lint findings.
+    Metadata,
+    /// Written for the spec where the sources give none: it must match its declaration.
+    Spec,
+}
+
+/// An integer range, inclusive at both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Range {
+    /// Smallest accepted value.
+    pub minimum: i64,
+    /// Largest accepted value.
+    pub maximum: i64,
+}
+
+/// An enumeration chosen by the value of a request parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnumBy {
+    /// The request parameter whose value chooses.
+    pub param: String,
+    /// Parameter value to enumeration name.
+    pub cases: IndexMap<String, String>,
+}
+
+/// A condition the pages attach to a fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Condition {
+    /// On the outcome of the call.
+    Outcome(OutcomeCondition),
+    /// On the value of a request parameter.
+    Param(ParamCondition),
+}
+
+/// A condition on the call's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutcomeCondition {
+    /// The outcome.
+    pub outcome: Outcome,
+}
+
+/// Outcomes of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// The call did what it was asked.
+    Success,
+    /// It did not.
+    Failure,
+}
+
+/// A condition on a request parameter's value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ParamCondition {
+    /// The request parameter.
+    pub param: String,
+    /// The values for which the condition holds.
+    #[serde(rename = "in")]
+    pub values: Vec<String>,
+}
+
+/// What the sources literally state about a parameter or field.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Stated {
+    /// Every valid-value list the page prints, as printed (empty lists included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_values: Option<Vec<ValidValueList>>,
+    /// The enum in Alibaba's metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_enum: Option<Vec<String>>,
+    /// The integer range in Alibaba's metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_range: Option<Range>,
+    /// The integer range in the design notes (wire-protocol.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design_range: Option<Range>,
+    /// Keys of the embedded document as the page's prose names them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prose_keys: Option<Vec<String>>,
+}
+
+/// One printed valid-value list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ValidValueList {
+    /// The condition the page attaches to the list, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<ParamCondition>,
+    /// The values, as printed.
+    pub values: Vec<String>,
+}
+
+/// An operation's response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Response {
+    /// Where the shape comes from.
+    pub source: ResponseSource,
+    /// What `Data.Status` reports.
+    pub data_status: DataStatus,
+    /// The `Data` object.
+    pub data: Field,
+}
+
+/// Where a response shape comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ResponseSource {
+    /// The page's response-parameter table.
+    Table,
+    /// Read off the sample, where the page has no table.
+    Sample,
+}
+
+/// What `Data.Status` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum DataStatus {
+    /// The outcome of the call itself: `fail` is an error carrying `Data.Message`.
+    Outcome,
+    /// The state of an object: any value is an answer, not an error.
+    State,
+}
+
+/// A documented error code of one operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ErrorCode {
+    /// HTTP status.
+    pub status: u16,
+    /// Error code.
+    pub code: String,
+    /// Error message.
+    pub message: String,
+    /// The page's description column, where it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A documented sample response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Sample {
+    /// The heading the page puts above it.
+    pub title: String,
+    /// The sample as the page prints it: a JSON value, or a string when it is not JSON.
+    pub body: Value,
+}
+
+/// A defect of the documentation and the decision taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Erratum {
+    /// A short stable ID.
+    pub id: String,
+    /// The operation whose page has the defect.
+    pub operation: String,
+    /// JSON pointer into this file.
+    pub pointer: String,
+    /// The kind of defect: a lint finding kind, or an `absent-…` kind no lint can see.
+    pub kind: Kind,
+    /// What the page says.
+    pub page_says: String,
+    /// What is wrong with it.
+    pub problem: String,
+    /// The decision taken.
+    pub decision: String,
+}
+
+/// Kinds of documentation defects.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// An example does not have the declared type.
+    ExampleType,
+    /// An example is outside the declared enumeration.
+    ExampleEnumValue,
+    /// An integer example is outside the declared range.
+    ExampleOutOfRange,
+    /// A JSON-in-a-string example does not parse.
+    ExampleJsonInvalid,
+    /// The sample is not JSON.
+    SampleNotJson,
+    /// The sample lacks a documented, non-nullable field.
+    SampleMissingField,
+    /// The sample has a field the page does not document.
+    SampleUnknownField,
+    /// A sample value does not have the declared type.
+    SampleType,
+    /// A sample value is outside the declared enumeration.
+    SampleEnumValue,
+    /// A JSON-in-a-string value of the sample does not parse.
+    SampleEmbeddedJsonInvalid,
+    /// A sample fills a field the page says is null in the sample's situation.
+    SampleNullViolated,
+    /// No value of the conditioning parameter makes the sample consistent.
+    SampleConditionContradiction,
+    /// A printed valid-value list is empty.
+    ValidValuesEmpty,
+    /// Printed valid-value lists disagree.
+    ValidValuesConflict,
+    /// The sources state different integer ranges.
+    RangeSourcesDisagree,
+    /// Keys named in the prose do not appear in the example.
+    ProseKeyMismatch,
+    /// The page has no "Last Updated" date.
+    AbsentDate,
+    /// The page has no response-parameter table.
+    AbsentResponseTable,
+    /// The page's error table has no description column.
+    AbsentErrorDescriptions,
+}
+
+impl Kind {
+    /// An absence is recorded by hand: no lint can see what a page lacks.
+    pub fn is_absence(self) -> bool {
+        matches!(
+            self,
+            Kind::AbsentDate | Kind::AbsentResponseTable | Kind::AbsentErrorDescriptions
+        )
+    }
+
+    /// The kebab-case spelling used in the spec and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::ExampleType => "example-type",
+            Kind::ExampleEnumValue => "example-enum-value",
+            Kind::ExampleOutOfRange => "example-out-of-range",
+            Kind::ExampleJsonInvalid => "example-json-invalid",
+            Kind::SampleNotJson => "sample-not-json",
+            Kind::SampleMissingField => "sample-missing-field",
+            Kind::SampleUnknownField => "sample-unknown-field",
+            Kind::SampleType => "sample-type",
+            Kind::SampleEnumValue => "sample-enum-value",
+            Kind::SampleEmbeddedJsonInvalid => "sample-embedded-json-invalid",
+            Kind::SampleNullViolated => "sample-null-violated",
+            Kind::SampleConditionContradiction => "sample-condition-contradiction",
+            Kind::ValidValuesEmpty => "valid-values-empty",
+            Kind::ValidValuesConflict => "valid-values-conflict",
+            Kind::RangeSourcesDisagree => "range-sources-disagree",
+            Kind::ProseKeyMismatch => "prose-key-mismatch",
+            Kind::AbsentDate => "absent-date",
+            Kind::AbsentResponseTable => "absent-response-table",
+            Kind::AbsentErrorDescriptions => "absent-error-descriptions",
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The JSON Schema of the spec format, as written to `spec/spec.schema.json`.
+pub fn spec_schema() -> Value {
+    serde_json::to_value(schemars::schema_for!(Spec)).expect("a schema is plain JSON")
+}
+
+/// The text of `spec/spec.schema.json`.
+pub fn spec_schema_text() -> String {
+    let mut text =
+        serde_json::to_string_pretty(&spec_schema()).expect("a schema serialises to text");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,198 @@
+//! A plain-text summary of a spec that a reviewer can hold against the pages line by line:
+//! operations with their parameters (types, constraints, required flags), response fields,
+//! error codes and samples, then the shared enums, envelopes and gateway codes.
+
+use std::fmt::Write;
+
+use crate::model::{Condition, Field, Outcome, Param, Spec, ValueType};
+
+/// Renders the summary.
+pub fn summary(spec: &Spec) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(
+        w,
+        "{} {} ({}, {} {}, parameters in the {}, body {})",
+        spec.product,
+        spec.api_version,
+        wire(&spec.style),
+        wire(&spec.http.method),
+        spec.http.path,
+        wire(&spec.http.parameter_location),
+        wire(&spec.http.body)
+    );
+    let _ = writeln!(
+        w,
+        "signature {}; legacy {}",
+        wire(&spec.signature.default),
+        list(&spec.signature.legacy)
+    );
+    let _ = writeln!(w, "endpoints (default {}):", spec.endpoints.default);
+    for (region, host) in &spec.endpoints.regions {
+        let _ = writeln!(w, "  {region:<24} {host}");
+    }
+    for (name, def) in &spec.enums {
+        let values: Vec<&str> = def.values.keys().map(String::as_str).collect();
+        let _ = writeln!(w, "enum {name}: {}", values.join(", "));
+    }
+    let docs: Vec<&str> = spec.documents.keys().map(String::as_str).collect();
+    let _ = writeln!(w, "documents: {}", docs.join(", "));
+    let _ = writeln!(w, "success envelope:");
+    for (name, field) in &spec.envelope.success.fields {
+        field_lines(w, name, field, 1);
+    }
+    let _ = writeln!(
+        w,
+        "error envelope (keys {}):",
+        list(&spec.envelope.error.key_case)
+    );
+    for (name, field) in &spec.envelope.error.fields {
+        field_lines(w, name, field, 1);
+    }
+    let _ = writeln!(w, "gateway errors:");
+    for e in &spec.gateway_errors {
+        let _ = writeln!(w, "  {} {} ({})", e.status, e.code, wire(&e.class));
+    }
+    for (name, op) in &spec.operations {
+        let _ = writeln!(w);
+        let _ = writeln!(
+            w,
+            "operation {name} (last updated {}; methods {})",
+            op.last_updated.as_deref().unwrap_or("not given"),
+            list(&op.methods)
+        );
+        let _ = writeln!(w, "  summary: {}", op.summary);
+        let _ = writeln!(w, "  request:");
+        for (pname, param) in &op.parameters {
+            let _ = writeln!(w, "    {pname:<16} {}", param_line(param));
+        }
+        let _ = writeln!(
+            w,
+            "  response Data (from the {}; Status reports {}):",
+            wire(&op.response.source),
+            wire(&op.response.data_status)
+        );
+        for (fname, field) in op.response.data.fields.iter().flatten() {
+            field_lines(w, fname, field, 2);
+        }
+        let _ = writeln!(w, "  errors:");
+        for e in &op.errors {
+            let desc = e
+                .description
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            let _ = writeln!(w, "    {} {}: {}{desc}", e.status, e.code, e.message);
+        }
+        let _ = writeln!(w, "  sample ({}):", op.sample.title);
+        let _ = writeln!(
+            w,
+            "    {}",
+            serde_json::to_string(&op.sample.body).unwrap_or_default()
+        );
+    }
+    let _ = writeln!(w);
+    let _ = writeln!(w, "errata:");
+    for e in &spec.errata {
+        let _ = writeln!(w, "  {} {} {} {}", e.id, e.operation, e.kind, e.pointer);
+    }
+    out
+}
+
+fn param_line(param: &Param) -> String {
+    let mut parts = vec![type_text(
+        param.ty,
+        param.enum_name.as_deref(),
+        param.document.as_deref(),
+    )];
+    if let Some(accepts) = &param.accepts {
+        parts.push(format!("accepts {}", accepts.join("|")));
+    }
+    if let Some(r) = &param.range {
+        parts.push(format!("{}..={}", r.minimum, r.maximum));
+    }
+    parts.push(
+        if param.required {
+            "required"
+        } else {
+            "optional"
+        }
+        .to_owned(),
+    );
+    if let Some(example) = &param.example {
+        parts.push(format!("example {example}"));
+    }
+    parts.join(", ")
+}
+
+fn type_text(ty: ValueType, enum_name: Option<&str>, document: Option<&str>) -> String {
+    match (ty, enum_name, document) {
+        (ValueType::Enum, Some(e), _) => format!("enum {e}"),
+        (ValueType::JsonString, _, Some(d)) => format!("jsonString {d}"),
+        _ => ty.as_str().to_owned(),
+    }
+}
+
+fn field_lines(w: &mut String, name: &str, field: &Field, depth: usize) {
+    let indent = "  ".repeat(depth);
+    let mut parts = vec![match &field.enum_by {
+        Some(by) => {
+            let cases: Vec<String> = by.cases.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!("enum by {} ({})", by.param, cases.join(", "))
+        }
+        None => type_text(
+            field.ty,
+            field.enum_name.as_deref(),
+            field.document.as_deref(),
+        ),
+    }];
+    if let Some(items) = &field.items {
+        parts[0] = format!(
+            "array of {}",
+            type_text(
+                items.ty,
+                items.enum_name.as_deref(),
+                items.document.as_deref()
+            )
+        );
+    }
+    match &field.null_when {
+        Some(Condition::Outcome(c)) => parts.push(format!(
+            "null on {}",
+            match c.outcome {
+                Outcome::Success => "success",
+                Outcome::Failure => "failure",
+            }
+        )),
+        Some(Condition::Param(c)) => {
+            parts.push(format!("null when {} is {}", c.param, c.values.join("|")))
+        }
+        None => {}
+    }
+    if let Some(example) = &field.example {
+        parts.push(format!("example {example}"));
+    }
+    let width = 20usize.saturating_sub(indent.len());
+    let _ = writeln!(w, "{indent}{name:<width$} {}", parts.join(", "));
+    for (child, f) in field.fields.iter().flatten() {
+        field_lines(w, child, f, depth + 1);
+    }
+    if let Some(items) = &field.items {
+        for (child, f) in items.fields.iter().flatten() {
+            field_lines(w, child, f, depth + 1);
+        }
+    }
+}
+
+/// The spelling a value has in the spec (its serde name).
+fn wire<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn list<T: serde::Serialize>(values: &[T]) -> String {
+    values.iter().map(wire).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,114 @@
+//! The `dwdi-codegen` binary: lint output formats and exit codes, and the schema refresh.
+
+use std::process::Command;
+
+fn codegen() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dwdi-codegen"));
+    cmd.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    cmd
+}
+
+fn real_spec() -> serde_json::Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/dataworks-di.json"
+    ))
+    .expect("readable");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+#[test]
+fn lint_prints_the_known_errata_and_exits_0() {
+    let out = codegen().arg("lint").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let known = stdout.lines().filter(|l| l.starts_with("known ")).count();
+    assert_eq!(known, 15, "{stdout}");
+    assert!(stdout.contains(
+        "known QRY-5 QueryDISyncTaskConfigProcessResult sample-embedded-json-invalid spec/dataworks-di.json:"
+    ));
+    assert!(
+        stdout.ends_with("0 stale errata, 3 recorded absences: clean\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn lint_json_lists_findings_with_their_errata() {
+    let out = codegen()
+        .args(["lint", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let findings = findings.as_array().expect("an array");
+    assert_eq!(findings.len(), 15);
+    for f in findings {
+        for key in ["operation", "pointer", "kind", "message", "erratum"] {
+            assert!(f.get(key).is_some(), "{key} missing in {f}");
+        }
+    }
+    let inner = findings
+        .iter()
+        .find(|f| f["erratum"] == "QRY-5")
+        .expect("QRY-5");
+    assert_eq!(inner["position"], "1:814");
+}
+
+#[test]
+fn lint_exits_1_on_an_unrecorded_defect() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut spec = real_spec();
+    let errata = spec["errata"].as_array_mut().expect("array");
+    errata.retain(|e| e["id"] != "STO-1");
+    let path = dir.path().join("spec.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("text")).expect("written");
+    let out = codegen()
+        .args(["lint", "--format", "json", "--spec"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let unrecorded: Vec<_> = findings
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|f| f["erratum"].is_null())
+        .collect();
+    assert_eq!(unrecorded.len(), 1);
+    assert_eq!(
+        unrecorded[0]["pointer"],
+        "/operations/StopDISyncInstance/sample/body/Data/Message"
+    );
+}
+
+#[test]
+fn lint_exits_2_when_the_spec_cannot_be_loaded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.json");
+    std::fs::write(&path, "{\"product\": 1}").expect("written");
+    let out = codegen()
+        .args(["lint", "--spec"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(
+        stderr.contains("broken.json:1:13: at `/product`"),
+        "{stderr}"
+    );
+
+    let out = codegen()
+        .args(["lint", "--spec", "no/such/file.json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn check_reports_the_schema_file_as_fresh() {
+    let out = codegen().arg("--check").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
