@@ -221,7 +221,8 @@ mod tests {
         let text = "{\n  \"a\": [1, {\"b/c\": \"x\"}],\n  \"a\": true\n}";
         let p = Positions::index(text);
         assert_eq!(p.get(""), Some(Pos { line: 1, column: 1 }));
-        assert_eq!(p.get("/a"), Some(Pos { line: 2, column: 8 }));
+        // As in serde_json, the last occurrence of a repeated key is the value.
+        assert_eq!(p.get("/a"), Some(Pos { line: 3, column: 8 }));
         assert_eq!(
             p.get("/a/1/b~1c"),
             Some(Pos {
