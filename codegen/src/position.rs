@@ -227,14 +227,14 @@ mod tests {
             p.get("/a/1/b~1c"),
             Some(Pos {
                 line: 2,
-                column: 21
+                column: 20
             })
         );
         assert_eq!(
             p.nearest("/a/1/b~1c/zz"),
             Pos {
                 line: 2,
-                column: 21
+                column: 20
             }
         );
         assert_eq!(
