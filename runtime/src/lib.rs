@@ -44,6 +44,8 @@
 //! - [`retry`]: retry policy and backoff; [`transport`]: the runtime and its call loop.
 //! - [`waiter`]: polling loop for asynchronous operations.
 
+#![warn(missing_docs)]
+
 pub mod clock;
 pub mod credentials;
 pub mod encode;

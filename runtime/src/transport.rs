@@ -417,37 +417,64 @@ impl Runtime {
 
     /// Sends `request`, retrying per the policy, and returns the successful answer.
     ///
-    /// Each attempt is signed afresh (new date and nonce). Runs inside a `dwdi.call` tracing
-    /// span with the operation, attempt, status and request id; no secret is recorded.
+    /// Each attempt is signed afresh (new date and nonce). Tracing: one `dwdi.call` span per
+    /// call (operation, version, endpoint; and, once finished, the attempts made, the last
+    /// status and request id), with a child `dwdi.attempt` span per attempt (attempt number,
+    /// status, request id). No secret, token or query string is ever recorded.
     pub async fn call(&self, request: RpcRequest) -> Result<RpcResponse, Error> {
         let span = tracing::info_span!(
             "dwdi.call",
             operation = %request.action,
             version = %request.version,
             endpoint = %self.endpoint().host_header(),
-            attempt = field::Empty,
+            attempts = field::Empty,
             status = field::Empty,
             request_id = field::Empty,
         );
-        self.call_with_retries(&request).instrument(span).await
+        let (result, attempts) = self
+            .call_with_retries(&request)
+            .instrument(span.clone())
+            .await;
+        let (status, request_id) = match &result {
+            Ok(r) => (Some(r.status), r.request_id.as_deref()),
+            Err(e) => (e.status(), e.request_id()),
+        };
+        span.record("attempts", attempts);
+        if let Some(s) = status {
+            span.record("status", s);
+        }
+        if let Some(id) = request_id {
+            span.record("request_id", field::display(id));
+        }
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!("call succeeded"),
+            Err(e) => tracing::debug!(kind = %e.kind(), code = e.code(), "call failed"),
+        });
+        result
     }
 
-    async fn call_with_retries(&self, request: &RpcRequest) -> Result<RpcResponse, Error> {
+    /// The retry loop; also returns the number of attempts made.
+    async fn call_with_retries(&self, request: &RpcRequest) -> (Result<RpcResponse, Error>, u32) {
         let policy = &self.inner.retry;
         let max_attempts = policy.max_attempts.max(1);
         let start = tokio::time::Instant::now();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
-            let err = match self.attempt(request, attempt).await {
-                Ok(resp) => return Ok(resp),
+            let span = tracing::debug_span!(
+                "dwdi.attempt",
+                attempt,
+                status = field::Empty,
+                request_id = field::Empty,
+            );
+            let err = match self.attempt(request, attempt).instrument(span).await {
+                Ok(resp) => return (Ok(resp), attempt),
                 Err(e) => e,
             };
             let kind = err.kind();
             if !kind.is_retryable() || max_attempts == 1 {
-                tracing::debug!(attempt, %kind, code = err.code(), "call failed, not retrying");
-                return Err(err);
+                tracing::debug!(attempt, %kind, code = err.code(), "not retrying");
+                return (Err(err), attempt);
             }
             let exhausted = |why, err| Error::RetriesExhausted {
                 attempts: attempt,
@@ -457,12 +484,12 @@ impl Runtime {
             };
             if attempt >= max_attempts {
                 tracing::warn!(attempt, %kind, "giving up: attempt limit reached");
-                return Err(exhausted("attempt limit reached", err));
+                return (Err(exhausted("attempt limit reached", err)), attempt);
             }
             let delay = policy.delay_for(attempt, &err);
             if start.elapsed() + delay > policy.total_budget {
                 tracing::warn!(attempt, %kind, ?delay, "giving up: time budget exhausted");
-                return Err(exhausted("time budget exhausted", err));
+                return (Err(exhausted("time budget exhausted", err)), attempt);
             }
             tracing::info!(
                 attempt,
@@ -518,7 +545,7 @@ impl Runtime {
             let mut e = decode_error(action, status, Some(&headers), &body);
             e.scrub(&secrets);
             if let Some(id) = &e.request_id {
-                span.record("request_id", id.as_str());
+                span.record("request_id", field::display(id));
             }
             tracing::debug!(attempt, status, code = e.code.as_deref(), kind = %e.kind, "error answer");
             return Err(Error::Service(Box::new(e)));
@@ -542,7 +569,7 @@ impl Runtime {
             let mut e = decode_error(action, status, Some(&headers), &body);
             e.scrub(&secrets);
             if let Some(id) = &e.request_id {
-                span.record("request_id", id.as_str());
+                span.record("request_id", field::display(id));
             }
             return Err(Error::Service(Box::new(e)));
         }
@@ -556,7 +583,7 @@ impl Runtime {
                     .map(str::to_owned)
             });
         if let Some(id) = &request_id {
-            span.record("request_id", id.as_str());
+            span.record("request_id", field::display(id));
         }
         tracing::debug!(attempt, status, "success");
         Ok(RpcResponse {

@@ -13,11 +13,10 @@ use std::borrow::Cow;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
-use percent_encoding::utf8_percent_encode;
 use sha1::Sha1;
 
 use super::{FORM_CONTENT_TYPE, SignInput, form_body};
-use crate::encode::{RFC3986, encode_into, query_len, sort_params, write_query};
+use crate::encode::{HEX_UPPER, encode_into, is_unreserved, query_len, sort_params, write_query};
 use crate::request::SignedRequest;
 
 /// A base64 HMAC-SHA1 signature (always 28 characters).
@@ -33,10 +32,26 @@ pub fn signature_of_query(method: &str, canonical_query: &str, secret: &str) -> 
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(method.as_bytes());
     mac.update(b"&%2F&");
-    // Encode the canonical query a second time, streaming into the MAC.
-    for chunk in utf8_percent_encode(canonical_query, RFC3986) {
-        mac.update(chunk.as_bytes());
+    // Encode the canonical query a second time, through a stack buffer into the MAC: no
+    // allocation, and the MAC sees large updates rather than one per escape.
+    let mut buf = [0u8; 512];
+    let mut len = 0;
+    for &b in canonical_query.as_bytes() {
+        if len + 3 > buf.len() {
+            mac.update(&buf[..len]);
+            len = 0;
+        }
+        if is_unreserved(b) {
+            buf[len] = b;
+            len += 1;
+        } else {
+            buf[len] = b'%';
+            buf[len + 1] = HEX_UPPER[usize::from(b >> 4)];
+            buf[len + 2] = HEX_UPPER[usize::from(b & 0x0f)];
+            len += 3;
+        }
     }
+    mac.update(&buf[..len]);
     let mut out = [0u8; 28];
     // A 20-byte digest is always 28 base64 characters.
     let _ = STANDARD.encode_slice(mac.finalize().into_bytes(), &mut out);
