@@ -48,11 +48,13 @@
 
 pub mod clock;
 pub mod credentials;
+pub mod describe;
 pub mod encode;
 pub mod endpoint;
 pub mod env;
 pub mod envelope;
 pub mod error;
+pub mod outcome;
 pub mod profile;
 pub mod request;
 pub mod retry;
@@ -69,6 +71,7 @@ pub use credentials::{
 pub use endpoint::{Endpoint, RegionMap, RegionSource, Scheme};
 pub use env::{Env, MapEnv, ProcessEnv};
 pub use error::{ConfigError, Error, ErrorKind, ServiceError, TransportError};
+pub use outcome::{OperationFailed, client_token, decode_data};
 pub use request::{
     Hooks, HttpMethod, NoHooks, Param, RequestParts, ResponseParts, RpcRequest, SignedRequest,
 };

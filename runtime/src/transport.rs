@@ -44,6 +44,8 @@ impl Default for Timeouts {
 /// A successful answer: HTTP 2xx with a JSON object body not saying `"Success": false`.
 #[derive(Debug, Clone)]
 pub struct RpcResponse {
+    /// The operation (`Action`) that was called.
+    pub action: Cow<'static, str>,
     /// HTTP status.
     pub status: u16,
     /// `RequestId` from the body, else the `x-acs-request-id` header.
@@ -65,13 +67,25 @@ impl RpcResponse {
     }
 
     /// Deserialises the whole body into `T`.
-    pub fn decode<T: serde::de::DeserializeOwned>(&self, action: &str) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
-            action: action.to_owned(),
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        T::deserialize(&self.json).map_err(|e| self.decode_error(&e.to_string()))
+    }
+
+    /// Deserialises the `Data` member into `T` (what the generated layer does per operation).
+    pub fn decode_data<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        let data = self
+            .data()
+            .ok_or_else(|| self.decode_error("the body has no \"Data\" member"))?;
+        T::deserialize(data).map_err(|e| self.decode_error(&format!("in Data: {e}")))
+    }
+
+    fn decode_error(&self, reason: &str) -> Error {
+        Error::Decode {
+            action: self.action.to_string(),
             status: self.status,
-            reason: e.to_string(),
+            reason: reason.to_owned(),
             preview: preview(&String::from_utf8_lossy(&self.body), BODY_PREVIEW).to_owned(),
-        })
+        }
     }
 }
 
@@ -261,20 +275,18 @@ impl RuntimeBuilder {
 
         // The profile is read for its region only when the caller and the environment have
         // none, so a broken profile file does not block a fully specified call.
-        let region = {
-            let from_caller_or_env =
-                resolve_region(self.region.as_deref(), self.env.as_ref(), None);
-            match from_caller_or_env {
+        // The profile is read for its region only when the caller and the environment have
+        // none. Its errors count only when the region is needed (no explicit endpoint), so a
+        // broken profile file does not block a fully specified call.
+        let region = || -> Result<(String, RegionSource), ConfigError> {
+            match resolve_region(self.region.as_deref(), self.env.as_ref(), None) {
                 Err(ConfigError::NoRegion) => {
                     let file = match &profile_path {
-                        Some(p) => ProfileFile::load(p).map_err(ConfigError::from)?,
+                        Some(p) => ProfileFile::load(p)?,
                         None => None,
                     };
                     let profile = match &file {
-                        Some(f) => Some(
-                            f.select(self.profile_name.as_deref())
-                                .map_err(ConfigError::from)?,
-                        ),
+                        Some(f) => Some(f.select(self.profile_name.as_deref())?),
                         None => None,
                     };
                     resolve_region(None, self.env.as_ref(), profile)
@@ -284,9 +296,9 @@ impl RuntimeBuilder {
         };
 
         let (endpoint, region) = match (&self.endpoint, &self.region_map) {
-            (Some(e), _) => (Endpoint::parse(e)?, region.ok()),
+            (Some(e), _) => (Endpoint::parse(e)?, region().ok()),
             (None, Some(map)) => {
-                let (region, source) = region?;
+                let (region, source) = region()?;
                 (
                     Endpoint::https(&map.host_for(&region))?,
                     Some((region, source)),
@@ -587,6 +599,7 @@ impl Runtime {
         }
         tracing::debug!(attempt, status, "success");
         Ok(RpcResponse {
+            action: request.action.clone(),
             status,
             request_id,
             headers,

@@ -397,3 +397,28 @@ fn invalid_endpoints_are_rejected_with_the_reason() {
         );
     }
 }
+
+#[test]
+fn a_broken_profile_does_not_block_a_fully_specified_runtime() {
+    let home = tempfile::tempdir().expect("tempdir");
+    write_profile(home.path(), "{broken");
+    let rt = Runtime::builder()
+        .env(MapEnv::new().with_home(home.path()))
+        .credentials(Credentials::new("id", "secret"))
+        .endpoint("dataworks.cn-hangzhou.aliyuncs.com")
+        .build()
+        .expect("explicit keys and endpoint need no profile");
+    assert!(rt.region().is_none());
+    // With a region map the region is needed, so the profile's error is reported.
+    let err = Runtime::builder()
+        .env(MapEnv::new().with_home(home.path()))
+        .credentials(Credentials::new("id", "secret"))
+        .region_map(DATAWORKS)
+        .build()
+        .expect_err("region needed");
+    assert!(
+        err.to_string()
+            .contains("malformed Alibaba Cloud CLI profile file"),
+        "{err}"
+    );
+}

@@ -440,3 +440,85 @@ async fn plain_http_to_a_remote_host_is_refused_unless_allowed() {
             .unwrap_or_else(|e| panic!("{loopback} should be allowed: {e}"));
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_server_hits_the_request_timeout_as_a_transient_error() {
+    // Paused tokio time: the timeout fires as soon as the runtime is idle, without waiting.
+    let addr = common::silent_server().await;
+    let rt = Runtime::builder()
+        .credentials(Credentials::new("id", "secret"))
+        .endpoint(format!("http://{addr}"))
+        .retry(RetryPolicy::none())
+        .timeouts(Timeouts {
+            connect: Duration::from_secs(1),
+            request: Duration::from_secs(2),
+        })
+        .build()
+        .expect("runtime");
+    let err = rt.call(request()).await.expect_err("timeout");
+    let Error::Transport(t) = &err else {
+        panic!("expected a transport error, got {err:?}");
+    };
+    assert!(t.source.is_timeout(), "{err}");
+    assert_eq!(t.kind, ErrorKind::Transient);
+    assert!(err.to_string().contains("timed out talking to"), "{err}");
+}
+
+struct BadHeader;
+
+impl Hooks for BadHeader {
+    fn before_sign(&self, parts: &mut RequestParts<'_>) {
+        parts
+            .headers
+            .push(("x-acs-bad".into(), "line\nbreak".into()));
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_header_from_a_hook_is_refused_before_sending() {
+    let server = TestServer::start(vec![Reply::json(200, OK)]).await;
+    let rt = Runtime::builder()
+        .credentials(Credentials::new("id", "secret"))
+        .endpoint(server.endpoint())
+        .hooks(BadHeader)
+        .build()
+        .expect("runtime");
+    let err = rt.call(request()).await.expect_err("invalid header");
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("\"x-acs-bad\" has an invalid value"),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+}
+
+#[tokio::test]
+async fn data_decodes_into_typed_structs_and_mismatches_say_where() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Data {
+        #[serde(rename = "Status")]
+        status: String,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Wrong {
+        #[serde(rename = "Status")]
+        status: u32,
+    }
+    let server = TestServer::start(vec![Reply::json(200, OK)]).await;
+    let rt = runtime(&server.endpoint(), &RecordingSleeper::default(), policy());
+    let resp = rt.call(request()).await.expect("success");
+    assert_eq!(
+        resp.decode_data::<Data>().expect("typed"),
+        Data {
+            status: "RUN".into()
+        }
+    );
+    let err = resp.decode_data::<Wrong>().expect_err("mismatch");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("GetDISyncInstanceInfo: HTTP 200 answer cannot be decoded: in Data"),
+        "{text}"
+    );
+}

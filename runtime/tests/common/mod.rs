@@ -269,3 +269,18 @@ pub fn verify_v3(r: &Received, secret: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// A server that accepts connections and never answers.
+pub async fn silent_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    addr
+}
