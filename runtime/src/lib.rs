@@ -38,7 +38,7 @@
 //! - [`encode`]: RFC 3986 percent-encoding and the canonical query.
 //! - [`sign`]: V3 (`ACS3-HMAC-SHA256`) and legacy V2 (HMAC-SHA1) signers.
 //! - [`clock`]: injectable clock and nonce source, the wire date format.
-//! - [`credentials`], [`profile`], [`env`]: where keys come from.
+//! - [`credentials`], [`profile`], [`env`](mod@env): where keys come from.
 //! - [`endpoint`]: regions, region maps, endpoints, the plain-http guard.
 //! - [`envelope`], [`error`]: answers, errors and their classification.
 //! - [`retry`]: retry policy and backoff; [`transport`]: the runtime and its call loop.
