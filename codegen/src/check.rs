@@ -10,7 +10,9 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::conform::Scalar;
-use crate::model::{Condition, ExampleOrigin, Field, Operation, ParamCondition, Spec, ValueType};
+use crate::model::{
+    Condition, DataStatus, ExampleOrigin, Field, Operation, ParamCondition, Spec, ValueType,
+};
 use crate::names::{pascal, snake};
 use crate::position::escape_token;
 
@@ -237,6 +239,7 @@ fn check_operation(spec: &Spec, name: &str, op: &Operation, out: &mut Problems) 
             "`Data` must be an object".into(),
         ));
     }
+    check_outcome(op, &format!("{at}/response"), out);
     duplicate_codes(
         op.errors.iter().map(|e| e.code.as_str()),
         &format!("{at}/errors"),
@@ -249,6 +252,33 @@ fn check_operation(spec: &Spec, name: &str, op: &Operation, out: &mut Problems) 
             format!("{at}/lastUpdated"),
             format!("`{date}` is not a date; expected YYYY-MM-DD"),
         ));
+    }
+}
+
+/// `outcome` is declared exactly for operations whose `Data.Status` reports the outcome, and
+/// names fields of `Data`.
+fn check_outcome(op: &Operation, at: &str, out: &mut Problems) {
+    let fields = op.response.data.fields.as_ref();
+    match (&op.response.outcome, op.response.data_status) {
+        (None, DataStatus::Outcome) => out.push((
+            format!("{at}/dataStatus"),
+            "`dataStatus: outcome` needs `outcome` (the field, its failure value and the message field)".into(),
+        )),
+        (Some(_), DataStatus::State) => out.push((
+            format!("{at}/outcome"),
+            "`outcome` applies to `dataStatus: outcome` only".into(),
+        )),
+        (Some(o), DataStatus::Outcome) => {
+            for (key, name) in [("field", &o.field), ("message", &o.message)] {
+                if !fields.is_some_and(|f| f.contains_key(name)) {
+                    out.push((
+                        format!("{at}/outcome/{key}"),
+                        format!("`{name}` is not a field of `Data`; expected one of its fields"),
+                    ));
+                }
+            }
+        }
+        (None, DataStatus::State) => {}
     }
 }
 

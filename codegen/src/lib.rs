@@ -6,10 +6,12 @@
 
 pub mod check;
 pub mod conform;
+pub mod engine;
 pub mod lint;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod outputs;
 pub mod paths;
 pub mod position;
 pub mod summary;

@@ -14,8 +14,8 @@ use serde_json::Value;
 use crate::conform::{Scalar, describe_value, json_misfit};
 use crate::load::LoadedSpec;
 use crate::model::{
-    Condition, DataStatus, Erratum, ExampleOrigin, Field, Kind, Operation, Outcome, Param, Spec,
-    Stated, ValueType,
+    Condition, Erratum, ExampleOrigin, Field, Kind, Operation, Outcome, Param, Spec, Stated,
+    ValueType,
 };
 use crate::position::{Pos, escape_token};
 
@@ -303,8 +303,9 @@ impl Cx<'_> {
         }
         let data = top.get("Data");
         let failed = top.get("Success") == Some(&Value::Bool(false))
-            || (self.op.response.data_status == DataStatus::Outcome
-                && data.and_then(|d| d.get("Status")) == Some(&Value::String("fail".into())));
+            || self.op.response.outcome.as_ref().is_some_and(|o| {
+                data.and_then(|d| d.get(&o.field)) == Some(&Value::String(o.failure.clone()))
+            });
         let outcome = if failed {
             Outcome::Failure
         } else {

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use dwdi_codegen::lint::Report;
 use dwdi_codegen::model::spec_schema_text;
+use dwdi_codegen::outputs::generated_files;
 use dwdi_codegen::paths::{SPEC, SPEC_SCHEMA, in_workspace};
 use dwdi_codegen::{LoadError, load_path};
 
@@ -52,21 +53,40 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None | Some(Command::SpecSchema) => {
-            refresh(&[(SPEC_SCHEMA, spec_schema_text())], cli.check)
+        None => generate(cli.check),
+        Some(Command::SpecSchema) => {
+            refresh(&[(SPEC_SCHEMA.to_owned(), spec_schema_text())], cli.check)
         }
         Some(Command::Lint { spec, format }) => lint(&spec, format),
     }
 }
 
+/// Regenerates everything the spec drives.
+fn generate(check: bool) -> ExitCode {
+    match load_path(&in_workspace(SPEC)) {
+        Ok(loaded) => refresh(&generated_files(&loaded), check),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Writes each file whose content changed, or with `--check` reports them.
-fn refresh(files: &[(&str, String)], check: bool) -> ExitCode {
+fn refresh(files: &[(String, String)], check: bool) -> ExitCode {
     let mut stale = 0;
     for (relative, fresh) in files {
         let path = in_workspace(relative);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
         if current == *fresh {
             continue;
+        }
+        if !check
+            && let Some(dir) = path.parent()
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            eprintln!("{}: cannot create: {e}", dir.display());
+            return ExitCode::from(2);
         }
         if check {
             stale += 1;

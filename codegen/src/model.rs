@@ -470,8 +470,24 @@ pub struct Response {
     pub source: ResponseSource,
     /// What `Data.Status` reports.
     pub data_status: DataStatus,
+    /// For `dataStatus: outcome`: which field reports the outcome, its failure value, and the
+    /// field that says why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<OutcomeField>,
     /// The `Data` object.
     pub data: Field,
+}
+
+/// Where an answer reports the outcome of the call itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutcomeField {
+    /// The `Data` field holding the outcome.
+    pub field: String,
+    /// The value that means the call failed.
+    pub failure: String,
+    /// The `Data` field saying why it failed.
+    pub message: String,
 }
 
 /// Where a response shape comes from.
