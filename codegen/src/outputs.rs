@@ -1,7 +1,7 @@
 //! Every file the `dwdi-codegen` command writes, computed in memory, so that the command and
 //! the drift test agree on what "fresh" means.
 
-use crate::engine::{GENERATOR_VERSION, Settings, render_crate};
+use crate::engine::{GENERATOR_VERSION, Settings, render_crate_root, render_items};
 use crate::load::LoadedSpec;
 use crate::model::spec_schema_text;
 use crate::paths::SPEC_SCHEMA;
@@ -16,7 +16,11 @@ pub fn generated_files(loaded: &LoadedSpec) -> Vec<(String, String)> {
         (format!("{GENERATED_DIR}/Cargo.toml"), cargo_toml(loaded)),
         (
             format!("{GENERATED_DIR}/src/lib.rs"),
-            render_crate(loaded, &settings),
+            render_crate_root(loaded),
+        ),
+        (
+            format!("{GENERATED_DIR}/src/client.rs"),
+            render_items(loaded, &settings),
         ),
         (SPEC_SCHEMA.to_owned(), spec_schema_text()),
     ];

@@ -85,18 +85,24 @@ pub fn header(loaded: &LoadedSpec) -> String {
     )
 }
 
-/// Formats a generated crate root: the header, crate docs, then the engine's items.
-pub fn render_crate(loaded: &LoadedSpec, settings: &Settings) -> String {
-    let items = generate(loaded, settings);
+/// Formats the engine's items as a file (`generated/src/client.rs`).
+pub fn render_items(loaded: &LoadedSpec, settings: &Settings) -> String {
+    format_file(&header(loaded), generate(loaded, settings))
+}
+
+/// The generated crate root. The items live in `client.rs`, which rustfmt is told to skip:
+/// the file is prettyplease's output, and `cargo fmt` must not make it differ from what the
+/// generator writes.
+pub fn render_crate_root(loaded: &LoadedSpec) -> String {
     let doc = format!(
-        " Typed client for {} {}, generated from the dwdi spec.",
+        " Typed client for {} {}, generated from the dwdi spec (`spec/dataworks-di.json`).",
         loaded.spec.product, loaded.spec.api_version
     );
     let file = quote! {
         #![doc = #doc]
-        #![doc = ""]
-        #![doc = " Every item comes from `spec/dataworks-di.json`; see the workspace README."]
-        #items
+        #[rustfmt::skip]
+        mod client;
+        pub use client::*;
     };
     format_file(&header(loaded), file)
 }
