@@ -1,0 +1,1 @@
+//! The dwdi generator as a proc-macro (work in progress).

@@ -1,0 +1,1 @@
+//! Example (work in progress).
