@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::conform::Scalar;
 use crate::model::{
     Condition, DataStatus, ExampleOrigin, Field, Operation, ParamCondition, Spec, ValueType,
+    Waiter, WaiterKind,
 };
 use crate::names::{pascal, snake};
 use crate::position::escape_token;
@@ -59,8 +60,73 @@ pub fn consistency(spec: &Spec, value: &Value) -> Problems {
     for (name, op) in &spec.operations {
         check_operation(spec, name, op, &mut out);
     }
+    for (name, waiter) in &spec.waiters {
+        check_waiter(spec, name, waiter, &mut out);
+    }
     check_errata(spec, value, &mut out);
     out
+}
+
+fn check_waiter(spec: &Spec, name: &str, waiter: &Waiter, out: &mut Problems) {
+    let at = format!("/waiters/{}", escape_token(name));
+    let Some(op) = spec.operations.get(&waiter.operation) else {
+        out.push((
+            format!("{at}/operation"),
+            format!(
+                "`{}` is not an operation of the spec; expected one of {}",
+                waiter.operation,
+                keys(&spec.operations)
+            ),
+        ));
+        return;
+    };
+    let fields = op.response.data.fields.as_ref();
+    let field = |key: &str, name: &str, out: &mut Problems| {
+        let found = fields.and_then(|f| f.get(name));
+        if found.is_none() {
+            out.push((
+                format!("{at}/{key}"),
+                format!(
+                    "`{name}` is not a field of {}'s `Data`; expected one of {}",
+                    waiter.operation,
+                    fields.map(keys).unwrap_or_else(|| "(none)".into())
+                ),
+            ));
+        }
+        found
+    };
+    if let Some(watched) = field("field", &waiter.field, out) {
+        let allowed = Scalar::of_field(spec, watched).allowed;
+        if let Some(allowed) = allowed {
+            for (key, values) in [("success", &waiter.success), ("failure", &waiter.failure)] {
+                for (i, v) in values.iter().enumerate() {
+                    if !allowed.contains(v) {
+                        out.push((
+                            format!("{at}/{key}/{i}"),
+                            format!(
+                                "`{v}` is not a value of `{}`; expected one of {}",
+                                waiter.field,
+                                allowed.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(result) = &waiter.result {
+        field("result", result, out);
+    }
+    if let Some(message) = &waiter.message {
+        field("message", message, out);
+    }
+    if waiter.kind == WaiterKind::Terminal && (waiter.success.is_empty() || waiter.result.is_none())
+    {
+        out.push((
+            at.clone(),
+            "a `terminal` waiter needs `success` values and a `result` field".into(),
+        ));
+    }
 }
 
 fn check_type_names(spec: &Spec, out: &mut Problems) {
@@ -156,6 +222,12 @@ fn check_operation(spec: &Spec, name: &str, op: &Operation, out: &mut Problems) 
             has_items: false,
         };
         shape.check(spec, &p_at, out);
+        if param.idempotency_token && (param.ty != ValueType::String || param.required) {
+            out.push((
+                format!("{p_at}/idempotencyToken"),
+                "an idempotency token must be an optional string parameter".into(),
+            ));
+        }
         if let Some(accepts) = &param.accepts {
             if param.ty != ValueType::Enum {
                 out.push((

@@ -42,6 +42,9 @@ pub struct Spec {
     pub gateway_errors: Vec<GatewayError>,
     /// The operations, keyed by action name.
     pub operations: IndexMap<String, Operation>,
+    /// Polling loops over operations, keyed by name (`wait_for_<name>` / `wait_until_<name>`).
+    #[serde(default)]
+    pub waiters: IndexMap<String, Waiter>,
     /// Defects of the documentation pages and the decisions taken.
     pub errata: Vec<Erratum>,
 }
@@ -281,6 +284,46 @@ pub struct Param {
     /// Who wrote the example; `page` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example_origin: Option<ExampleOrigin>,
+    /// An idempotency token: the client generates one when the caller gives none, so that a
+    /// retried call cannot act twice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub idempotency_token: bool,
+}
+
+/// A polling loop over one operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Waiter {
+    /// What the waiter waits for.
+    pub description: String,
+    /// The operation it polls.
+    pub operation: String,
+    /// How it ends.
+    pub kind: WaiterKind,
+    /// The `Data` field it watches.
+    pub field: String,
+    /// `terminal`: values that end the wait successfully.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub success: Vec<String>,
+    /// Values that end the wait with a failure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure: Vec<String>,
+    /// `terminal`: the `Data` field returned on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// The `Data` field that says why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// How a waiter ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum WaiterKind {
+    /// Until the field takes a success or failure value (`wait_for_<name>`); returns `result`.
+    Terminal,
+    /// Until the field equals a value the caller gives (`wait_until_<name>`); returns the answer.
+    UntilValue,
 }
 
 /// A response field.

@@ -92,6 +92,24 @@ pub fn summary(spec: &Spec) -> String {
         );
     }
     let _ = writeln!(w);
+    let _ = writeln!(w, "waiters:");
+    for (name, waiter) in &spec.waiters {
+        let _ = writeln!(
+            w,
+            "  {name} ({}) polls {} on {}: success [{}], failure [{}]{}",
+            wire(&waiter.kind),
+            waiter.operation,
+            waiter.field,
+            waiter.success.join(", "),
+            waiter.failure.join(", "),
+            waiter
+                .result
+                .as_deref()
+                .map(|r| format!(", returns {r}"))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(w);
     let _ = writeln!(w, "errata:");
     for e in &spec.errata {
         let _ = writeln!(w, "  {} {} {} {}", e.id, e.operation, e.kind, e.pointer);
@@ -119,6 +137,9 @@ fn param_line(param: &Param) -> String {
         }
         .to_owned(),
     );
+    if param.idempotency_token {
+        parts.push("idempotency token (generated when absent)".to_owned());
+    }
     if let Some(example) = &param.example {
         parts.push(format!("example {example}"));
     }

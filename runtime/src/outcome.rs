@@ -37,6 +37,53 @@ impl OperationFailed {
     }
 }
 
+impl OperationFailed {
+    /// Records a failed outcome from a decoded answer (`body` is the decoded `Data`, as JSON).
+    pub fn from_parts(
+        action: &str,
+        request_id: Option<String>,
+        outcome: &str,
+        message: Option<String>,
+        body: String,
+    ) -> Self {
+        OperationFailed {
+            action: action.to_owned(),
+            status: 200,
+            request_id,
+            outcome: outcome.to_owned(),
+            message,
+            body,
+        }
+    }
+}
+
+/// Why a generated waiter stopped on a failure.
+#[derive(Debug)]
+pub enum WaiterFailure<E> {
+    /// A poll's call failed (after the runtime's own retries).
+    Call(E),
+    /// The polled object reached a failure state; the service's message says why.
+    State(Box<OperationFailed>),
+}
+
+impl<E: fmt::Display> fmt::Display for WaiterFailure<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaiterFailure::Call(e) => write!(f, "a poll failed: {e}"),
+            WaiterFailure::State(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for WaiterFailure<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WaiterFailure::Call(e) => Some(e),
+            WaiterFailure::State(e) => Some(e.as_ref()),
+        }
+    }
+}
+
 impl fmt::Display for OperationFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

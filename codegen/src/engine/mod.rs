@@ -8,13 +8,14 @@
 mod enums;
 mod ops;
 mod types;
+mod waiters;
 
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::load::{LoadError, LoadedSpec, load_path};
+use crate::load::{LoadError, LoadedSpec, load_path, load_str};
 
 /// The generator's version, named in every generated file's header.
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -61,6 +62,7 @@ pub fn generate(loaded: &LoadedSpec, settings: &Settings) -> TokenStream {
     let enums = enums::all(&cx);
     let types = types::all(&cx);
     let ops = ops::all(&cx);
+    let waiters = waiters::all(&cx);
     quote! {
         /// The Alibaba Cloud product these operations belong to.
         pub const PRODUCT: &str = #product;
@@ -73,6 +75,7 @@ pub fn generate(loaded: &LoadedSpec, settings: &Settings) -> TokenStream {
         #enums
         #types
         #ops
+        #waiters
     }
 }
 
@@ -149,6 +152,49 @@ pub fn generate_to(
         source,
     })?;
     Ok(path)
+}
+
+/// What the `generate!` proc-macro expands to, kept apart so tests can compare `items` with
+/// what the command writes into `generated/`.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    /// The engine's items, exactly as [`generate`] returns them.
+    pub items: TokenStream,
+    /// `const _: &str = include_str!("<absolute spec path>");`: cargo only rebuilds a crate
+    /// when a file the compiler read changes, and a proc-macro's own reads are invisible to it.
+    pub rebuild: TokenStream,
+}
+
+/// The proc-macro front-end without the proc-macro: resolves `spec_literal` against
+/// `manifest_dir` (the calling crate's `CARGO_MANIFEST_DIR`), loads the spec and generates.
+///
+/// Messages name the spec as the caller wrote it (`../spec/dataworks-di.json:12:5: ...`),
+/// so that they read the same on every machine; only an unreadable file also names the
+/// resolved path, which is what the caller needs to see then.
+pub fn expand(
+    spec_literal: &str,
+    manifest_dir: &Path,
+    settings: &Settings,
+) -> Result<Expansion, String> {
+    let path = manifest_dir.join(spec_literal);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "{spec_literal}: cannot read the spec at {} (paths are relative to the crate's \
+             CARGO_MANIFEST_DIR): {e}",
+            path.display()
+        )
+    })?;
+    let loaded = load_str(&text, Path::new(spec_literal)).map_err(|e| e.to_string())?;
+    let absolute = path
+        .canonicalize()
+        .unwrap_or(path)
+        .to_str()
+        .ok_or_else(|| format!("{spec_literal}: the spec's path is not UTF-8"))?
+        .to_owned();
+    Ok(Expansion {
+        items: generate(&loaded, settings),
+        rebuild: quote! { const _: &str = include_str!(#absolute); },
+    })
 }
 
 /// What every emitter needs.

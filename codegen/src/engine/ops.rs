@@ -227,6 +227,24 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
         None => quote!(),
     };
 
+    // Generated once per send, before the runtime's retries, so every attempt carries it.
+    let token = op
+        .parameters
+        .iter()
+        .find(|(_, p)| p.idempotency_token)
+        .map(|(wire, _)| {
+            let member = ident(&snake(wire));
+            quote! {
+                if self.#member.is_none() {
+                    self.#member = ::std::option::Option::Some(#rt::client_token());
+                }
+            }
+        });
+    let receiver = if token.is_some() {
+        quote!(mut self)
+    } else {
+        quote!(self)
+    };
     let error_enum = error_enum(cx, op_name, op);
     let output_doc = format!("The answer of {op_name}.");
     let request_doc = format!("A {op_name} call: set its parameters, then `send` it.\n\n{summary}");
@@ -275,7 +293,8 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
 
             /// Checks the parameters, sends the call (with the runtime's retries) and decodes
             /// the answer.
-            pub async fn send(self) -> ::std::result::Result<#output, #error> {
+            pub async fn send(#receiver) -> ::std::result::Result<#output, #error> {
+                #token
                 let request = self.to_request().map_err(#error::Invalid)?;
                 let response = self.client.runtime.call(request).await.map_err(#error::from)?;
                 let data: #data = response.decode_data().map_err(#error::Runtime)?;

@@ -136,3 +136,19 @@ fn field_type(
         },
     }
 }
+
+/// The Rust type of a field directly under an operation's `Data`, as [`all`] names it.
+pub(crate) fn data_field_type(
+    cx: &Cx<'_>,
+    op_name: &str,
+    field_name: &str,
+    field: &Field,
+) -> TokenStream {
+    let mut scratch = Vec::new();
+    field_type(
+        cx,
+        &format!("{}{}", pascal(op_name), pascal(field_name)),
+        field,
+        &mut scratch,
+    )
+}
