@@ -1,16 +1,14 @@
 //! Secrets (AccessKey secret, STS token) never appear in Debug, Display, errors or tracing.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{RecordingSleeper, Reply, TestServer};
 use dwdi_runtime::encode::encode;
 use dwdi_runtime::{
     Credentials, MapEnv, RetryPolicy, RpcRequest, Runtime, Secret, SignatureVersion,
 };
+use dwdi_test_support::{RecordingSleeper, Reply, TestServer};
 use tracing_subscriber::fmt::MakeWriter;
 
 const SECRET: &str = "SuperSecretKey0123456789";
@@ -158,7 +156,7 @@ async fn errors_and_tracing_output_never_show_the_secret_or_token() {
     assert!(server.received()[0].target.contains("SecurityToken="));
 
     // A transport error (V2 URL carries the token in its query).
-    let port = common::closed_port().await;
+    let port = dwdi_test_support::closed_port().await;
     let rt = Runtime::builder()
         .credentials(creds())
         .endpoint(format!("http://127.0.0.1:{port}"))

@@ -1,15 +1,13 @@
 //! The call loop against a loopback server: retries, backoff, classification, hooks.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{RecordingSleeper, Reply, TestServer, closed_port, verify_v3};
 use dwdi_runtime::{
     ConfigError, Credentials, Error, ErrorKind, Hooks, RequestParts, ResponseParts, RetryPolicy,
     RpcRequest, Runtime, SignatureVersion, Timeouts,
 };
+use dwdi_test_support::{RecordingSleeper, Reply, TestServer, closed_port, verify_v3};
 
 const OK: &str = r#"{"RequestId":"req-ok","Success":true,"Data":{"Status":"RUN"}}"#;
 
@@ -444,7 +442,7 @@ async fn plain_http_to_a_remote_host_is_refused_unless_allowed() {
 #[tokio::test(start_paused = true)]
 async fn a_silent_server_hits_the_request_timeout_as_a_transient_error() {
     // Paused tokio time: the timeout fires as soon as the runtime is idle, without waiting.
-    let addr = common::silent_server().await;
+    let addr = dwdi_test_support::silent_server().await;
     let rt = Runtime::builder()
         .credentials(Credentials::new("id", "secret"))
         .endpoint(format!("http://{addr}"))

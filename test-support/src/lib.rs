@@ -1,5 +1,7 @@
-//! A tiny scripted HTTP/1.1 server on 127.0.0.1 and a recording sleeper, for loopback tests.
-#![allow(dead_code)] // Each test file uses a different subset.
+//! Loopback fixtures shared by the test suites: a tiny scripted HTTP/1.1 server on 127.0.0.1,
+//! a sleeper that records delays instead of sleeping, and a V3 signature verifier written
+//! independently of the runtime's signer.
+#![allow(missing_docs)]
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

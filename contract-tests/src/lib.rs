@@ -1,0 +1,1 @@
+//! Contract suites for the generated client live in `tests/`; `cargo test` runs them.
