@@ -1,0 +1,181 @@
+//! `dwdi call`: the dynamic path. Operation name and parameter strings are checked against
+//! the generated operation table (`dataworks_di::operation`, `OperationDesc::validate`), the
+//! same checks the typed builders run; then the request is signed and either printed
+//! (`--dry-run`) or sent through the runtime.
+
+use std::borrow::Cow;
+
+use dwdi_runtime::{
+    AcsDate, Error, FixedClock, FixedNonce, RetryPolicy, RpcRequest, Runtime, sign,
+};
+
+use crate::cli::{self, CallArgs, CallFlags, ConnectionArgs};
+use crate::exit::Exit;
+use crate::{args, dry_run, operations, output, report};
+
+/// Why a call did not succeed.
+enum Failure {
+    /// Usage or validation: nothing was sent (exit 2).
+    Usage(String),
+    /// The runtime's error, exit code by kind.
+    Runtime(Error),
+}
+
+fn usage(e: impl ToString) -> Failure {
+    Failure::Usage(e.to_string())
+}
+
+/// Runs `dwdi call`, printing results and errors; returns how it ended.
+pub fn run(args: CallArgs) -> Exit {
+    match execute(args) {
+        Ok(exit) => exit,
+        Err(Failure::Usage(message)) => {
+            output::error(&message);
+            Exit::Usage
+        }
+        Err(Failure::Runtime(e)) => {
+            output::error(&report::describe(&e));
+            Exit::for_error(&e)
+        }
+    }
+}
+
+fn execute(args: CallArgs) -> Result<Exit, Failure> {
+    let CallArgs {
+        flags,
+        help,
+        operation,
+        params,
+    } = args;
+    let Some(operation) = operation else {
+        if help {
+            output::stdout(&cli::call_help());
+            return Ok(Exit::Success);
+        }
+        return Err(Failure::Usage(format!(
+            "no operation given; expected one of {}. Usage: dwdi call <Operation> --Name value …",
+            operations::names().join(", ")
+        )));
+    };
+
+    let split = args::split(&params, cli::fixed_flag).map_err(usage)?;
+    let late = if split.flags.is_empty() {
+        CallFlags::default()
+    } else {
+        cli::late_flags(&split.flags).map_err(Failure::Usage)?
+    };
+    let flags = flags.merge(late).map_err(Failure::Usage)?;
+
+    let op = operations::find(&operation).map_err(usage)?;
+    if help || split.help {
+        output::stdout(&operations::help(op));
+        return Ok(Exit::Success);
+    }
+    op.validate(split.params.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        .map_err(usage)?;
+
+    let pinned = Pinned::from_flags(&flags)?;
+    let mut request = RpcRequest::new(op.action, dataworks_di::API_VERSION);
+    for (name, value) in split.params {
+        // Validation passed, so every name is the operation's own (a `'static` str).
+        let name: Cow<'static, str> = op.param(&name).map_or(name.into(), |p| p.name.into());
+        request = request.param(name, value);
+    }
+
+    let runtime = runtime(&flags.connection, &pinned).map_err(Failure::Runtime)?;
+    if flags.dry_run.dry_run {
+        output::stdout(&dry_run::render(&runtime.sign_only(&request)));
+        return Ok(Exit::Success);
+    }
+    send(&runtime, request)
+}
+
+/// `--signature-date` and `--signature-nonce`, which only a dry-run may pin: a sent request
+/// needs the current date and a fresh nonce, or the service refuses it.
+struct Pinned {
+    date: Option<AcsDate>,
+    nonce: Option<String>,
+}
+
+impl Pinned {
+    fn from_flags(flags: &CallFlags) -> Result<Pinned, Failure> {
+        let d = &flags.dry_run;
+        if !d.dry_run {
+            for (given, name) in [
+                (d.signature_date.is_some(), "--signature-date"),
+                (d.signature_nonce.is_some(), "--signature-nonce"),
+            ] {
+                if given {
+                    return Err(Failure::Usage(format!(
+                        "{name} applies to --dry-run only: a request that is sent needs the \
+                         current date and a fresh nonce; add --dry-run"
+                    )));
+                }
+            }
+        }
+        let date = d
+            .signature_date
+            .as_deref()
+            .map(crate::date::parse_signature_date)
+            .transpose()
+            .map_err(Failure::Usage)?;
+        if let Some(nonce) = &d.signature_nonce {
+            if nonce.is_empty() || !nonce.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Failure::Usage(format!(
+                    "invalid --signature-nonce {nonce:?}; expected printable ASCII without \
+                     spaces, e.g. 32 hex characters"
+                )));
+            }
+        }
+        Ok(Pinned {
+            date,
+            nonce: d.signature_nonce.clone(),
+        })
+    }
+}
+
+/// The runtime: credentials from its chain (environment, then profile), region and endpoint
+/// from the flags, the environment or the profile.
+fn runtime(connection: &ConnectionArgs, pinned: &Pinned) -> Result<Runtime, Error> {
+    let mut builder = dataworks_di::Client::runtime_builder().user_agent(format!(
+        "dwdi/{} {}",
+        env!("CARGO_PKG_VERSION"),
+        sign::DEFAULT_USER_AGENT
+    ));
+    if let Some(profile) = &connection.profile {
+        builder = builder.profile(profile);
+    }
+    if let Some(region) = &connection.region {
+        builder = builder.region(region);
+    }
+    if let Some(endpoint) = &connection.endpoint {
+        builder = builder.endpoint(endpoint);
+    }
+    if let Some(max_attempts) = connection.max_attempts {
+        builder = builder.retry(RetryPolicy {
+            max_attempts,
+            ..RetryPolicy::default()
+        });
+    }
+    if let Some(date) = pinned.date {
+        builder = builder.clock(FixedClock(date.to_system_time()));
+    }
+    if let Some(nonce) = &pinned.nonce {
+        builder = builder.nonce_source(FixedNonce(nonce.clone()));
+    }
+    builder.build()
+}
+
+/// Sends the call and prints the answer.
+fn send(runtime: &Runtime, request: RpcRequest) -> Result<Exit, Failure> {
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Usage(format!("cannot start the async runtime: {e}")))?;
+    let response = tokio
+        .block_on(runtime.call(request))
+        .map_err(Failure::Runtime)?;
+    let text = serde_json::to_string_pretty(&response.json).unwrap_or_default();
+    output::stdout(&text);
+    Ok(Exit::Success)
+}

@@ -1,0 +1,237 @@
+//! The command line: clap definitions for the fixed flags and the subcommand enum.
+//!
+//! `dwdi call` takes its operation's parameters as free `--Name value` pairs after the
+//! operation name (parsed by [`crate::args`]). Fixed flags may come before or after the
+//! operation: the ones after it are picked out of the trailing tokens and parsed here a
+//! second time ([`late_flags`]), then merged.
+
+use std::ffi::OsString;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::exit::{EXIT_CODES_HELP, Exit};
+use crate::operations;
+
+/// dwdi: validate, call and mock DataWorks Data Integration operations.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dwdi",
+    version,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands. More (`validate`, `mock`, `demo`, `schema`) come later.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Call an operation: dwdi call <Operation> --<Parameter> <value> ...
+    #[command(
+        long_about = "Call an operation, in the style of Alibaba Cloud's CLI:\n  \
+                      dwdi call GetDISyncInstanceInfo --ProjectId 10000 --TaskType DI_REALTIME --FileId 100\n\n\
+                      Parameters are given by their wire names, as `--Name value` or `--Name=value`, \
+                      and are checked against the operation's documented constraints before \
+                      anything is sent. The response JSON is printed on stdout; errors go to stderr.",
+        disable_help_flag = true
+    )]
+    Call(CallArgs),
+}
+
+/// `dwdi call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// Print help (after an operation name: that operation's parameters).
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::SetTrue)]
+    pub help: bool,
+
+    /// The operation to call (listed below).
+    #[arg(value_name = "OPERATION")]
+    pub operation: Option<String>,
+
+    /// The operation's parameters, as `--Name value` or `--Name=value` (wire names).
+    #[arg(
+        value_name = "--Name value",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub params: Vec<String>,
+
+    /// The fixed flags (last, so that their help headings do not spill onto the above).
+    #[command(flatten)]
+    pub flags: CallFlags,
+}
+
+/// The fixed flags of `dwdi call`; they may also follow the operation name.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CallFlags {
+    /// Where and as whom to call.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Dry-run settings.
+    #[command(flatten)]
+    pub dry_run: DryRunArgs,
+}
+
+/// Credentials, region, endpoint and retries.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct ConnectionArgs {
+    /// The profile of ~/.aliyun/config.json to use (default: its `current` one).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The region, e.g. cn-hangzhou (default: ALIBABA_CLOUD_REGION_ID, then the profile's).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// An explicit endpoint (host, host:port or http(s)://host[:port]); wins over the region.
+    /// Plain http is allowed to loopback addresses only.
+    #[arg(long, value_name = "ENDPOINT")]
+    pub endpoint: Option<String>,
+
+    /// Attempts in total, the first included (1 = no retries; default: the runtime's policy).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: Option<u32>,
+}
+
+/// `--dry-run` and the values that make its signature reproducible.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Dry run")]
+pub struct DryRunArgs {
+    /// Print the exact signed HTTP request as JSON and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Sign as of this date (RFC 3339, e.g. 2024-01-02T03:04:05Z); needs --dry-run.
+    #[arg(long, value_name = "DATE")]
+    pub signature_date: Option<String>,
+
+    /// Sign with this nonce; needs --dry-run.
+    #[arg(long, value_name = "TEXT")]
+    pub signature_nonce: Option<String>,
+}
+
+impl CallFlags {
+    /// Combines the flags given before the operation (`self`) with those after it. A flag
+    /// that takes a value may be given once only, as clap enforces within one pass.
+    pub fn merge(self, later: CallFlags) -> Result<CallFlags, String> {
+        fn once<T>(name: &str, a: Option<T>, b: Option<T>) -> Result<Option<T>, String> {
+            match (a, b) {
+                (Some(_), Some(_)) => Err(format!(
+                    "the argument '--{name}' cannot be used multiple times"
+                )),
+                (a, b) => Ok(a.or(b)),
+            }
+        }
+        let (c, l) = (self.connection, later.connection);
+        let (d, ld) = (self.dry_run, later.dry_run);
+        Ok(CallFlags {
+            connection: ConnectionArgs {
+                profile: once("profile", c.profile, l.profile)?,
+                region: once("region", c.region, l.region)?,
+                endpoint: once("endpoint", c.endpoint, l.endpoint)?,
+                max_attempts: once("max-attempts", c.max_attempts, l.max_attempts)?,
+            },
+            dry_run: DryRunArgs {
+                dry_run: d.dry_run || ld.dry_run,
+                signature_date: once("signature-date", d.signature_date, ld.signature_date)?,
+                signature_nonce: once("signature-nonce", d.signature_nonce, ld.signature_nonce)?,
+            },
+        })
+    }
+}
+
+/// The fixed flags alone, to parse those that follow the operation name.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dwdi call",
+    no_binary_name = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+struct LateFlags {
+    #[command(flatten)]
+    flags: CallFlags,
+}
+
+/// Whether `name` (without `--`) is a fixed flag of `dwdi call`, and if so whether it takes
+/// a value. `help` counts as a flag without a value.
+pub fn fixed_flag(name: &str) -> Option<bool> {
+    if name == "help" {
+        return Some(false);
+    }
+    LateFlags::command()
+        .get_arguments()
+        .find(|a| a.get_long() == Some(name))
+        .map(|a| a.get_action().takes_values())
+}
+
+/// Parses fixed flags found after the operation name.
+pub fn late_flags(tokens: &[String]) -> Result<CallFlags, String> {
+    LateFlags::try_parse_from(tokens)
+        .map(|l| l.flags)
+        .map_err(|e| {
+            // clap's rendering ends with a usage line and a "For more information" hint;
+            // the first line says what is wrong.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            first.trim_start_matches("error: ").to_owned()
+        })
+}
+
+/// The full command, with the operations listed in the help texts.
+pub fn command() -> clap::Command {
+    let ops = operations::listing();
+    Cli::command()
+        .after_help(format!(
+            "{ops}\nRun `dwdi call <Operation> --help` for an operation's parameters."
+        ))
+        .mut_subcommand("call", |c| {
+            c.after_help(format!(
+                "{ops}\nRun `dwdi call <Operation> --help` for an operation's parameters.\n\n\
+                 Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET \
+                 (and ALIBABA_CLOUD_SECURITY_TOKEN), else from the profile file ~/.aliyun/config.json.\n\n\
+                 {EXIT_CODES_HELP}"
+            ))
+        })
+}
+
+/// The `dwdi call` help text.
+pub fn call_help() -> String {
+    let mut cmd = command();
+    cmd.build();
+    match cmd.find_subcommand_mut("call") {
+        Some(call) => call.render_long_help().to_string(),
+        None => String::new(),
+    }
+}
+
+/// The outcome of parsing the command line.
+pub enum Parsed {
+    /// Run this.
+    Run(Cli),
+    /// Nothing to run (help, version, or a usage error already printed).
+    Done(Exit),
+}
+
+/// Parses the command line; prints help, version or usage errors itself.
+pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Parsed {
+    let result = command()
+        .try_get_matches_from(argv)
+        .and_then(|mut m| Cli::from_arg_matches_mut(&mut m));
+    match result {
+        Ok(cli) => Parsed::Run(cli),
+        Err(e) => {
+            let _ = e.print();
+            Parsed::Done(if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            })
+        }
+    }
+}
