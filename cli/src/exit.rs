@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use dwdi_runtime::Error;
+use dwdi_runtime::{Error, ErrorKind};
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,8 @@ impl Exit {
         match error {
             Error::Config(_) | Error::Credentials(_) | Error::InvalidRequest { .. } => Exit::Usage,
             Error::Service(_) | Error::Decode { .. } => Exit::ServiceError,
+            // A request the HTTP client could not even build was not sent.
+            Error::Transport(t) if t.kind == ErrorKind::Client => Exit::Usage,
             Error::Transport(_) => Exit::NoAnswer,
             Error::RetriesExhausted { last, .. } => Exit::for_error(last),
             // A variant added to the runtime later: the call failed, but not for want of an
