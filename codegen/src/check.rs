@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::conform::Scalar;
 use crate::model::{
-    Condition, DataStatus, ExampleOrigin, Field, Operation, ParamCondition, Spec, ValueType,
-    Waiter, WaiterKind,
+    Condition, DataStatus, DocField, DocType, ExampleOrigin, Field, Operation, ParamCondition,
+    Spec, ValueType, Waiter, WaiterKind,
 };
 use crate::names::{pascal, snake};
 use crate::position::escape_token;
@@ -59,12 +59,100 @@ pub fn consistency(spec: &Spec, value: &Value) -> Problems {
     );
     for (name, op) in &spec.operations {
         check_operation(spec, name, op, &mut out);
+        out.extend(crate::cases::check(spec, name, op));
+    }
+    for (name, doc) in &spec.documents {
+        let at = format!("/documents/{}", escape_token(name));
+        if let Some(root) = &doc.root {
+            check_doc_field(spec, root, &format!("{at}/root"), &mut out);
+        }
+        for (i, rule) in doc.rules.iter().enumerate() {
+            for (key, path) in rule.paths() {
+                if !path.starts_with('/') {
+                    out.push((
+                        format!("{at}/rules/{i}/{key}"),
+                        format!("`{path}` is not a path; expected a JSON pointer such as `/steps/*/name`"),
+                    ));
+                }
+            }
+        }
+    }
+    for (name, shape) in &spec.shapes {
+        check_doc_field(
+            spec,
+            shape,
+            &format!("/shapes/{}", escape_token(name)),
+            &mut out,
+        );
     }
     for (name, waiter) in &spec.waiters {
         check_waiter(spec, name, waiter, &mut out);
     }
     check_errata(spec, value, &mut out);
     out
+}
+
+/// A document member carries the keys its type needs, and its references resolve.
+fn check_doc_field(spec: &Spec, field: &DocField, at: &str, out: &mut Problems) {
+    let ty = field.ty;
+    let mut need = |key: &str, present: bool, wanted: bool| {
+        if present != wanted {
+            out.push((
+                if present {
+                    format!("{at}/{key}")
+                } else {
+                    at.to_owned()
+                },
+                if present {
+                    format!("`{key}` does not apply to this member's type")
+                } else {
+                    format!("this member's type needs `{key}`")
+                },
+            ));
+        }
+    };
+    need("enum", field.enum_name.is_some(), ty == DocType::Enum);
+    need("items", field.items.is_some(), ty == DocType::Array);
+    need("values", field.values.is_some(), ty == DocType::Map);
+    need("shape", field.shape.is_some(), ty == DocType::Shape);
+    for (key, name) in [("enum", &field.enum_name), ("keys", &field.keys)] {
+        if let Some(name) = name
+            && !spec.enums.contains_key(name)
+        {
+            out.push((
+                format!("{at}/{key}"),
+                format!(
+                    "enum `{name}` is not declared; declared enums: {}",
+                    keys(&spec.enums)
+                ),
+            ));
+        }
+    }
+    if let Some(shape) = &field.shape
+        && !spec.shapes.contains_key(shape)
+    {
+        out.push((
+            format!("{at}/shape"),
+            format!(
+                "shape `{shape}` is not declared; declared shapes: {}",
+                keys(&spec.shapes)
+            ),
+        ));
+    }
+    for (name, child) in field.fields.iter().flatten() {
+        check_doc_field(
+            spec,
+            child,
+            &format!("{at}/fields/{}", escape_token(name)),
+            out,
+        );
+    }
+    if let Some(items) = &field.items {
+        check_doc_field(spec, items, &format!("{at}/items"), out);
+    }
+    if let Some(values) = &field.values {
+        check_doc_field(spec, values, &format!("{at}/values"), out);
+    }
 }
 
 fn check_waiter(spec: &Spec, name: &str, waiter: &Waiter, out: &mut Problems) {

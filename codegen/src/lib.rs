@@ -4,8 +4,10 @@
 //! consistent [`model::Spec`]) → [`lint`] (documentation defects held against the recorded
 //! errata) → the generator.
 
+pub mod cases;
 pub mod check;
 pub mod conform;
+pub mod diff;
 pub mod engine;
 pub mod lint;
 pub mod load;
@@ -13,8 +15,9 @@ pub mod model;
 pub mod names;
 pub mod outputs;
 pub mod paths;
-pub mod position;
+pub mod schemas;
 pub mod summary;
 
+pub use dwdi_validate::position;
 pub use load::{LoadError, LoadedSpec, load_path, load_str};
 pub use model::Spec;

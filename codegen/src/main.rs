@@ -42,6 +42,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// List and classify every change from one spec to another. Exit codes: 0 nothing
+    /// breaking, 1 something breaking, 2 a spec cannot be read or loaded.
+    Diff {
+        /// The spec callers were built against.
+        old: PathBuf,
+        /// The spec to compare with it.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -58,6 +69,7 @@ fn main() -> ExitCode {
             refresh(&[(SPEC_SCHEMA.to_owned(), spec_schema_text())], cli.check)
         }
         Some(Command::Lint { spec, format }) => lint(&spec, format),
+        Some(Command::Diff { old, new, format }) => diff(&old, &new, format),
     }
 }
 
@@ -139,5 +151,27 @@ fn lint(spec: &Path, format: Format) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn diff(old: &Path, new: &Path, format: Format) -> ExitCode {
+    let (old, new) = match (load_path(old), load_path(new)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            for e in [old.err(), new.err()].into_iter().flatten() {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let changes = dwdi_codegen::diff::diff(&old.spec, &new.spec);
+    match format {
+        Format::Text => print!("{}", dwdi_codegen::diff::render_text(&changes)),
+        Format::Json => println!("{}", dwdi_codegen::diff::to_json(&changes)),
+    }
+    if changes.iter().any(|c| c.breaking) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -36,6 +36,9 @@ pub struct Spec {
     pub enums: IndexMap<String, EnumDef>,
     /// JSON documents carried inside string parameters or fields, referenced by name.
     pub documents: IndexMap<String, DocumentDef>,
+    /// Object shapes shared by several documents, referenced by `"type": "shape"`.
+    #[serde(default)]
+    pub shapes: IndexMap<String, DocField>,
     /// The success and error envelopes shared by every operation.
     pub envelope: Envelope,
     /// Error codes the API gateway can answer for any operation.
@@ -154,7 +157,87 @@ pub struct EnumValue {
 pub struct DocumentDef {
     /// What the document is for.
     pub description: String,
+    /// The document's shape; any JSON document when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<DocField>,
+    /// Rules JSON Schema cannot express, checked after it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<DocRule>,
+    /// Where the shape comes from and what was decided, where sources are thin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
 }
+
+/// One member of a JSON document carried in a string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DocField {
+    /// What the member means.
+    pub description: String,
+    /// Its JSON type.
+    #[serde(rename = "type")]
+    pub ty: DocType,
+    /// Whether an object must contain it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// For `enum`: the shared enumeration its values come from.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_name: Option<String>,
+    /// For `object`: its documented members; undocumented ones are allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<IndexMap<String, DocField>>,
+    /// For `array`: its items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<DocField>>,
+    /// For `map`: the shared enumeration naming the known keys (others are warned about).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<String>,
+    /// For `map`: its values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Box<DocField>>,
+    /// For `object`: the Rust type name (after the document's name); else derived from the path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// For `shape`: the shared shape it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<String>,
+    /// For `integer`: the smallest accepted value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<i64>,
+    /// An example value, as the documentation shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+}
+
+/// JSON types of document members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum DocType {
+    /// An object with documented members.
+    Object,
+    /// An array.
+    Array,
+    /// Text.
+    String,
+    /// A whole number.
+    Integer,
+    /// Any number.
+    Number,
+    /// true or false.
+    Boolean,
+    /// A string from a shared enumeration.
+    Enum,
+    /// An object used as a map from (known) keys to values.
+    Map,
+    /// Any JSON value.
+    Any,
+    /// A shared shape (`shape`).
+    Shape,
+}
+
+/// A rule over a whole document (paths are JSON pointers where `*` matches every member or
+/// item); the validator crate defines and checks them.
+pub type DocRule = dwdi_validate::Rule;
 
 /// The envelopes shared by every operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -247,6 +330,9 @@ pub struct Operation {
     pub errors: Vec<ErrorCode>,
     /// The documented sample response.
     pub sample: Sample,
+    /// Contract cases: requests and answers with what they must produce.
+    #[serde(default, skip_serializing_if = "crate::cases::Cases::is_empty")]
+    pub cases: crate::cases::Cases,
 }
 
 /// A request parameter.

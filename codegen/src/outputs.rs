@@ -5,6 +5,7 @@ use crate::engine::{GENERATOR_VERSION, Settings, render_crate_root, render_items
 use crate::load::LoadedSpec;
 use crate::model::spec_schema_text;
 use crate::paths::SPEC_SCHEMA;
+use crate::schemas::{document_schema_text, schema_stem};
 
 /// The generated crate's directory, relative to the workspace root.
 pub const GENERATED_DIR: &str = "generated";
@@ -24,6 +25,12 @@ pub fn generated_files(loaded: &LoadedSpec) -> Vec<(String, String)> {
         ),
         (SPEC_SCHEMA.to_owned(), spec_schema_text()),
     ];
+    for (name, doc) in &loaded.spec.documents {
+        files.push((
+            format!("{GENERATED_DIR}/schemas/{}.schema.json", schema_stem(name)),
+            document_schema_text(&loaded.spec, name, doc),
+        ));
+    }
     files.sort();
     files
 }
@@ -43,6 +50,7 @@ fn cargo_toml(loaded: &LoadedSpec) -> String {
          \n\
          [dependencies]\n\
          dwdi-runtime.workspace = true\n\
+         schemars.workspace = true\n\
          serde.workspace = true\n\
          serde_json.workspace = true\n",
         sha = loaded.sha256,

@@ -59,8 +59,8 @@ fn lint_json_lists_findings_with_their_errata() {
 fn lint_exits_1_on_an_unrecorded_defect() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut spec = real_spec();
-    let errata = spec["errata"].as_array_mut().expect("array");
-    errata.retain(|e| e["id"] != "STO-1");
+    spec["operations"]["StopDISyncInstance"]["parameters"]["ProjectId"]["example"] =
+        serde_json::json!(0);
     let path = dir.path().join("spec.json");
     std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("text")).expect("written");
     let out = codegen()
@@ -79,8 +79,9 @@ fn lint_exits_1_on_an_unrecorded_defect() {
     assert_eq!(unrecorded.len(), 1);
     assert_eq!(
         unrecorded[0]["pointer"],
-        "/operations/StopDISyncInstance/sample/body/Data/Message"
+        "/operations/StopDISyncInstance/parameters/ProjectId/example"
     );
+    assert_eq!(unrecorded[0]["kind"], "example-out-of-range");
 }
 
 #[test]

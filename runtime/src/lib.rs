@@ -71,7 +71,7 @@ pub use credentials::{
 pub use endpoint::{Endpoint, RegionMap, RegionSource, Scheme};
 pub use env::{Env, MapEnv, ProcessEnv};
 pub use error::{ConfigError, Error, ErrorKind, ServiceError, TransportError};
-pub use outcome::{OperationFailed, WaiterFailure, client_token};
+pub use outcome::{JsonText, OperationFailed, WaiterFailure, client_token};
 pub use request::{
     Hooks, HttpMethod, NoHooks, Param, RequestParts, ResponseParts, RpcRequest, SignedRequest,
 };

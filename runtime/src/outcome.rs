@@ -108,3 +108,28 @@ pub fn client_token() -> String {
     let bytes: [u8; 16] = rand::random();
     hex::encode(bytes)
 }
+
+/// A JSON document a string parameter carries: raw text as given, or a typed document
+/// serialised. Generated builders take `impl JsonText` for JSON-in-a-string parameters.
+pub trait JsonText {
+    /// The JSON text to send.
+    fn into_json_text(self) -> String;
+}
+
+impl JsonText for String {
+    fn into_json_text(self) -> String {
+        self
+    }
+}
+
+impl JsonText for &String {
+    fn into_json_text(self) -> String {
+        self.clone()
+    }
+}
+
+impl JsonText for &str {
+    fn into_json_text(self) -> String {
+        self.to_owned()
+    }
+}

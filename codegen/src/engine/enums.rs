@@ -45,6 +45,7 @@ pub(crate) fn emit(_cx: &Cx<'_>, spec: &EnumSpec) -> TokenStream {
         .iter()
         .map(|(v, d)| docs(&format!("`{v}`: {d}")));
     let wires: Vec<&str> = spec.values.iter().map(|(v, _)| v.as_str()).collect();
+    let name_str = &spec.name;
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
@@ -93,6 +94,15 @@ pub(crate) fn emit(_cx: &Cx<'_>, spec: &EnumSpec) -> TokenStream {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#name_str)
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({ "type": "string", "examples": [#(#wires),*] })
             }
         }
 

@@ -5,6 +5,7 @@
 //! The output is deterministic: items are emitted sorted by name, and every path is fully
 //! qualified (`::std::option::Option`) so that names from the spec cannot shadow the prelude.
 
+mod documents;
 mod enums;
 mod ops;
 mod types;
@@ -63,6 +64,7 @@ pub fn generate(loaded: &LoadedSpec, settings: &Settings) -> TokenStream {
     let types = types::all(&cx);
     let ops = ops::all(&cx);
     let waiters = waiters::all(&cx);
+    let documents = documents::all(&cx);
     quote! {
         /// The Alibaba Cloud product these operations belong to.
         pub const PRODUCT: &str = #product;
@@ -76,6 +78,7 @@ pub fn generate(loaded: &LoadedSpec, settings: &Settings) -> TokenStream {
         #types
         #ops
         #waiters
+        #documents
     }
 }
 
@@ -211,8 +214,12 @@ pub(crate) fn ident(name: &str) -> syn::Ident {
     }
 }
 
-/// Doc attributes for prose, one per line, each starting with a space as `///` would.
+/// Doc attributes for prose, one per line, each starting with a space as `///` would, without
+/// trailing spaces: prettyplease trims them when it prints `///`, and the macro's tokens must
+/// equal what the command's formatted file parses back to.
 pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}"));
+    let lines = text
+        .lines()
+        .map(|l| format!(" {l}").trim_end_matches(' ').to_owned());
     quote! { #(#[doc = #lines])* }
 }

@@ -78,7 +78,8 @@ pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
 }
 
 fn desc_ident(op_name: &str) -> syn::Ident {
-    ident(&snake(op_name).to_uppercase())
+    // Upper case is never a keyword: drop a raw prefix (`r#match` → `MATCH`, not `R#MATCH`).
+    ident(&snake(op_name).trim_start_matches("r#").to_uppercase())
 }
 
 fn request_type(op_name: &str) -> syn::Ident {
@@ -94,7 +95,7 @@ fn error_type(op_name: &str) -> syn::Ident {
 }
 
 /// The Rust type a setter takes and how the stored value becomes wire text.
-fn param_rust(param: &Param) -> (TokenStream, TokenStream, TokenStream) {
+fn param_rust(rt: &syn::Path, param: &Param) -> (TokenStream, TokenStream, TokenStream) {
     // (stored type, setter argument type, conversion of `value` in the setter)
     match param.ty {
         ValueType::Int64 => (quote!(i64), quote!(i64), quote!(value)),
@@ -103,7 +104,12 @@ fn param_rust(param: &Param) -> (TokenStream, TokenStream, TokenStream) {
             let e = ident(&pascal(param.enum_name.as_deref().unwrap_or("String")));
             (quote!(#e), quote!(#e), quote!(value))
         }
-        ValueType::String | ValueType::JsonString | ValueType::Object | ValueType::Array => (
+        ValueType::JsonString => (
+            quote!(::std::string::String),
+            quote!(impl #rt::JsonText),
+            quote!(#rt::JsonText::into_json_text(value)),
+        ),
+        ValueType::String | ValueType::Object | ValueType::Array => (
             quote!(::std::string::String),
             quote!(impl ::std::convert::Into<::std::string::String>),
             quote!(value.into()),
@@ -152,7 +158,7 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
 
     let fields = op.parameters.iter().map(|(wire, p)| {
         let member = ident(&snake(wire));
-        let (stored, _, _) = param_rust(p);
+        let (stored, _, _) = param_rust(rt, p);
         quote!(#member: ::std::option::Option<#stored>,)
     });
     let nones = op.parameters.keys().map(|wire| {
@@ -161,7 +167,7 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
     });
     let setters = op.parameters.iter().map(|(wire, p)| {
         let member = ident(&snake(wire));
-        let (_, arg, conv) = param_rust(p);
+        let (_, arg, conv) = param_rust(rt, p);
         let mut text = format!("Sets `{wire}`: {}", p.description);
         if let Some(r) = p.range {
             text.push_str(&format!("\n\nAccepted: {}..={}.", r.minimum, r.maximum));

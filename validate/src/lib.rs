@@ -1,0 +1,348 @@
+//! Validates the JSON documents DataWorks carries in strings (TaskParam, TaskContent,
+//! StartParam) before they are submitted, so that mistakes show up at once instead of when the
+//! asynchronous process fails.
+//!
+//! A [`DocumentValidator`] is built from a schema the generator emitted (`dataworks_di::
+//! TASK_PARAM_SCHEMA`, ...). It reports every problem of a document at once, each with its
+//! JSON pointer, line and column, what was expected and what was found:
+//! 1. JSON Schema (draft 2020-12) for the documented members;
+//! 2. undocumented members: a near-miss of a documented one (edit distance ≤ 2, such as
+//!    `conection`) is an error with "did you mean"; others, and map keys outside the known
+//!    ones, are warnings (errors when strict);
+//! 3. the document's rules (`x-dwdi-rules`), which JSON Schema cannot express.
+
+pub mod position;
+pub mod rules;
+
+use serde_json::{Map, Value};
+
+use position::{Pos, Positions};
+pub use rules::Rule;
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The document is invalid.
+    Error,
+    /// The document is valid, but something looks unintended.
+    Warning,
+}
+
+/// One problem of a document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// How serious it is.
+    pub severity: Severity,
+    /// JSON pointer to the offending value (`""` is the whole document).
+    pub pointer: String,
+    /// Line (1-based).
+    pub line: usize,
+    /// Column (1-based, in characters).
+    pub column: usize,
+    /// What was wrong: what was expected and what was found.
+    pub message: String,
+}
+
+/// Why a validator could not be built from a schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError(pub String);
+
+impl std::fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the schema cannot be used: {}", self.0)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
+/// A validator for one kind of document.
+pub struct DocumentValidator {
+    title: String,
+    schema: Value,
+    compiled: jsonschema::Validator,
+    rules: Vec<Rule>,
+}
+
+impl std::fmt::Debug for DocumentValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocumentValidator")
+            .field("title", &self.title)
+            .field("rules", &self.rules.len())
+            .finish()
+    }
+}
+
+impl DocumentValidator {
+    /// Builds a validator from a generated schema's text.
+    pub fn new(schema_text: &str) -> Result<Self, SchemaError> {
+        let schema: Value =
+            serde_json::from_str(schema_text).map_err(|e| SchemaError(e.to_string()))?;
+        let compiled =
+            jsonschema::draft202012::new(&schema).map_err(|e| SchemaError(e.to_string()))?;
+        let rules = match schema.get("x-dwdi-rules") {
+            Some(r) => serde_json::from_value(r.clone()).map_err(|e| SchemaError(e.to_string()))?,
+            None => Vec::new(),
+        };
+        let title = schema
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or("document")
+            .to_owned();
+        Ok(DocumentValidator {
+            title,
+            schema,
+            compiled,
+            rules,
+        })
+    }
+
+    /// The document kind's name (the schema's title).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Every problem of `text`, sorted by position. `strict` turns warnings into errors.
+    pub fn validate(&self, text: &str, strict: bool) -> Vec<Problem> {
+        let doc: Value = match serde_json::from_str(text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let full = e.to_string();
+                let message = full
+                    .rfind(" at line ")
+                    .map_or(full.as_str(), |i| &full[..i])
+                    .to_owned();
+                return vec![Problem {
+                    severity: Severity::Error,
+                    pointer: String::new(),
+                    line: e.line(),
+                    column: e.column(),
+                    message: format!("not valid JSON: {message}"),
+                }];
+            }
+        };
+        let positions = Positions::index(text);
+        let mut found: Vec<(Severity, String, String)> = Vec::new();
+        for error in self.compiled.iter_errors(&doc) {
+            found.push((
+                Severity::Error,
+                error.instance_path().to_string(),
+                describe(&error),
+            ));
+        }
+        let mut walker = Walker {
+            root: &self.schema,
+            out: &mut found,
+        };
+        walker.walk(&self.schema, &doc, &mut String::new());
+        for (pointer, message) in positions.duplicates().iter().map(|d| {
+            (
+                format!("{}/{}", d.object, position::escape_token(&d.key)),
+                format!("member `{}` appears twice; expected it once", d.key),
+            )
+        }) {
+            found.push((Severity::Error, pointer, message));
+        }
+        for rule in &self.rules {
+            for breach in rules::check(rule, &doc) {
+                found.push((Severity::Error, breach.pointer, breach.message));
+            }
+        }
+        let mut problems: Vec<Problem> = found
+            .into_iter()
+            .map(|(severity, pointer, message)| {
+                let Pos { line, column } = positions.nearest(&pointer);
+                Problem {
+                    severity: if strict { Severity::Error } else { severity },
+                    pointer,
+                    line,
+                    column,
+                    message,
+                }
+            })
+            .collect();
+        problems.sort_by(|a, b| {
+            (a.line, a.column, &a.pointer, &a.message)
+                .cmp(&(b.line, b.column, &b.pointer, &b.message))
+        });
+        problems.dedup();
+        problems
+    }
+}
+
+/// Walks the document alongside its schema to judge members the schema does not describe.
+struct Walker<'a> {
+    root: &'a Value,
+    out: &'a mut Vec<(Severity, String, String)>,
+}
+
+impl<'a> Walker<'a> {
+    /// Follows a local `$ref` (`#/$defs/Name`).
+    fn resolve(&self, schema: &'a Value) -> &'a Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .strip_prefix('#')
+                .and_then(|p| self.root.pointer(p))
+                .unwrap_or(schema),
+            None => schema,
+        }
+    }
+
+    fn walk(&mut self, schema: &'a Value, value: &Value, pointer: &mut String) {
+        let schema = self.resolve(schema);
+        match value {
+            Value::Object(members) => {
+                if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                    self.unknown_members(props, members, pointer);
+                    for (key, child) in members {
+                        if let Some(child_schema) = props.get(key) {
+                            let len = pointer.len();
+                            pointer.push('/');
+                            pointer.push_str(&position::escape_token(key));
+                            self.walk(child_schema, child, pointer);
+                            pointer.truncate(len);
+                        }
+                    }
+                } else if let Some(values) = schema.get("additionalProperties") {
+                    let known: Vec<&str> = schema
+                        .get("x-dwdi-known-keys")
+                        .and_then(Value::as_array)
+                        .map(|k| k.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    for (key, child) in members {
+                        let len = pointer.len();
+                        pointer.push('/');
+                        pointer.push_str(&position::escape_token(key));
+                        if !known.is_empty() && !known.contains(&key.as_str()) {
+                            let hint = did_you_mean(key, known.iter().copied())
+                                .map(|k| format!("did you mean `{k}`? "))
+                                .unwrap_or_default();
+                            self.out.push((
+                                Severity::Warning,
+                                pointer.clone(),
+                                format!(
+                                    "`{key}` is not a documented key; {hint}expected one of {}",
+                                    known.join(", ")
+                                ),
+                            ));
+                        }
+                        self.walk(values, child, pointer);
+                        pointer.truncate(len);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        let len = pointer.len();
+                        pointer.push('/');
+                        pointer.push_str(&i.to_string());
+                        self.walk(item_schema, item, pointer);
+                        pointer.truncate(len);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn unknown_members(
+        &mut self,
+        props: &Map<String, Value>,
+        members: &Map<String, Value>,
+        pointer: &str,
+    ) {
+        for key in members.keys() {
+            if props.contains_key(key) {
+                continue;
+            }
+            let at = format!("{pointer}/{}", position::escape_token(key));
+            // A near-miss of a documented member that is not there is almost surely a typo.
+            let missing = props.keys().filter(|p| !members.contains_key(*p));
+            match did_you_mean(key, missing.map(String::as_str)) {
+                Some(near) => self.out.push((
+                    Severity::Error,
+                    at,
+                    format!("unknown member `{key}`; did you mean `{near}`?"),
+                )),
+                None => self.out.push((
+                    Severity::Warning,
+                    at,
+                    format!(
+                        "undocumented member `{key}` (allowed; documented members here: {})",
+                        props.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+/// The closest candidate within edit distance 2 (case differences count as one edit each).
+pub fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// jsonschema's message, rewritten to say what was expected and what was found.
+fn describe(error: &jsonschema::ValidationError<'_>) -> String {
+    use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+    let found = error.instance();
+    match error.kind() {
+        K::Enum { options } => format!(
+            "{found} is not an accepted value; expected one of {}",
+            options
+                .as_array()
+                .map(|o| o
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default()
+        ),
+        K::Required { property } => format!("missing required member {property}"),
+        K::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(ts) => format!("{ts:?}"),
+            };
+            format!("expected {expected}, found {}", kind_of(found))
+        }
+        K::Minimum { limit } => format!("{found} is too small; expected at least {limit}"),
+        _ => error.to_string(),
+    }
+}
+
+fn kind_of(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
