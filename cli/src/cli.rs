@@ -26,7 +26,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands. More (`validate`, `mock`, `demo`, `schema`) come later.
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Call an operation: dwdi call <Operation> --<Parameter> <value> ...
@@ -39,6 +39,18 @@ pub enum Command {
         disable_help_flag = true
     )]
     Call(CallArgs),
+    /// Validate TaskParam, TaskContent or StartParam JSON before submitting it.
+    #[command(
+        long_about = "Validate JSON documents carried in string parameters before submitting them:\n  \
+                      dwdi validate task-param task-param.json\n\n\
+                      Every problem is reported at once on stderr, as FILE:LINE:COLUMN: severity: \
+                      POINTER: message. A misspelt documented member gets a did-you-mean; undocumented \
+                      members are warnings (errors with --strict).\n\n\
+                      Exit codes: 0 valid, 1 invalid, 2 usage or a file that cannot be read."
+    )]
+    Validate(crate::documents::ValidateArgs),
+    /// Print the JSON Schema (draft 2020-12) of TaskParam, TaskContent or StartParam.
+    Schema(crate::documents::SchemaArgs),
 }
 
 /// `dwdi call`.

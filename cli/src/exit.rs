@@ -12,6 +12,8 @@ pub enum Exit {
     /// 1: the service answered with an error (HTTP error status, `Success: false`, or an
     /// answer that cannot be decoded).
     ServiceError,
+    /// 1: a finding: the document checked is invalid.
+    Invalid,
     /// 2: usage or validation error, or missing credentials, region or configuration;
     /// nothing was sent.
     Usage,
@@ -24,7 +26,7 @@ impl Exit {
     pub fn code(self) -> u8 {
         match self {
             Exit::Success => 0,
-            Exit::ServiceError => 1,
+            Exit::ServiceError | Exit::Invalid => 1,
             Exit::Usage => 2,
             Exit::NoAnswer => 3,
         }

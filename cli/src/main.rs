@@ -7,6 +7,7 @@ mod args;
 mod call;
 mod cli;
 mod date;
+mod documents;
 mod dry_run;
 mod exit;
 mod operations;
@@ -21,6 +22,8 @@ fn main() -> ExitCode {
     let exit = match cli::parse(std::env::args_os()) {
         Parsed::Run(cli) => match cli.command {
             Command::Call(args) => call::run(args),
+            Command::Validate(args) => documents::validate(args),
+            Command::Schema(args) => documents::schema(args),
         },
         Parsed::Done(exit) => exit,
     };

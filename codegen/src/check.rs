@@ -22,7 +22,6 @@ type Problems = Vec<(String, String)>;
 /// Every inconsistency of `spec`, as (JSON pointer, message).
 pub fn consistency(spec: &Spec, value: &Value) -> Problems {
     let mut out = Problems::new();
-    check_type_names(spec, &mut out);
     for (name, def) in &spec.enums {
         let at = format!("/enums/{}", escape_token(name));
         if def.values.is_empty() {
@@ -88,8 +87,134 @@ pub fn consistency(spec: &Spec, value: &Value) -> Problems {
     for (name, waiter) in &spec.waiters {
         check_waiter(spec, name, waiter, &mut out);
     }
+    check_generated_names(spec, &mut out);
     check_errata(spec, value, &mut out);
     out
+}
+
+/// Names the generator gives the types it emits, with where each comes from. Mirrors the
+/// naming of `engine::types` (operation + field path) and `engine::documents` (document +
+/// `name`, or parent + field), so that a spec whose names would collide in Rust is refused
+/// here, with a place, instead of failing to compile later.
+fn generated_type_names(spec: &Spec) -> Vec<(String, String)> {
+    fn response(prefix: &str, field: &Field, at: &str, out: &mut Vec<(String, String)>) {
+        for (wire, child) in field.fields.iter().flatten() {
+            let name = format!("{prefix}{}", pascal(wire));
+            let child_at = format!("{at}/fields/{}", escape_token(wire));
+            let nested = |f: &Field| f.ty == ValueType::Object && f.fields.is_some();
+            let items = child.items.as_deref();
+            if nested(child) || child.enum_by.is_some() || items.is_some_and(nested) {
+                out.push((name.clone(), child_at.clone()));
+            }
+            if nested(child) {
+                response(&name, child, &child_at, out);
+            }
+            if let Some(item) = items.filter(|i| nested(i)) {
+                response(&name, item, &format!("{child_at}/items"), out);
+            }
+        }
+    }
+    fn document(
+        doc: &str,
+        parent: &str,
+        field: &DocField,
+        at: &str,
+        out: &mut Vec<(String, String)>,
+    ) {
+        for (wire, child) in field.fields.iter().flatten() {
+            let mut child = child;
+            let mut child_at = format!("{at}/fields/{}", escape_token(wire));
+            while let (DocType::Array, Some(item)) = (child.ty, child.items.as_deref()) {
+                child = item;
+                child_at.push_str("/items");
+            }
+            if child.ty == DocType::Object {
+                let name = match &child.name {
+                    Some(n) => format!("{doc}{n}"),
+                    None => format!("{parent}{}", pascal(wire)),
+                };
+                out.push((name.clone(), child_at.clone()));
+                document(doc, &name, child, &child_at, out);
+            }
+        }
+    }
+    let mut out = vec![("Client".to_owned(), String::new())];
+    for name in spec.enums.keys() {
+        out.push((pascal(name), format!("/enums/{}", escape_token(name))));
+    }
+    for (name, shape) in &spec.shapes {
+        let at = format!("/shapes/{}", escape_token(name));
+        out.push((pascal(name), at.clone()));
+        document(&pascal(name), &pascal(name), shape, &at, &mut out);
+    }
+    for (name, doc) in &spec.documents {
+        let at = format!("/documents/{}", escape_token(name));
+        out.push((pascal(name), at.clone()));
+        if let Some(root) = &doc.root {
+            document(
+                &pascal(name),
+                &pascal(name),
+                root,
+                &format!("{at}/root"),
+                &mut out,
+            );
+        }
+    }
+    for (name, op) in &spec.operations {
+        let at = format!("/operations/{}", escape_token(name));
+        let op_type = pascal(name);
+        for suffix in ["Request", "Output", "Error", "Data"] {
+            out.push((format!("{op_type}{suffix}"), at.clone()));
+        }
+        response(
+            &op_type,
+            &op.response.data,
+            &format!("{at}/response/data"),
+            &mut out,
+        );
+    }
+    out
+}
+
+/// Generated names must be distinct, and must not take names the generated code uses itself.
+fn check_generated_names(spec: &Spec, out: &mut Problems) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (name, at) in generated_type_names(spec) {
+        match seen.get(&name) {
+            Some(first) => out.push((
+                at,
+                format!(
+                    "the generator would name two types `{name}` (the other comes from `{first}`); rename one of them"
+                ),
+            )),
+            None => {
+                seen.insert(name, at);
+            }
+        }
+    }
+    for (name, def) in &spec.enums {
+        for value in def.values.keys() {
+            if pascal(value) == "Unknown" {
+                out.push((
+                    format!("/enums/{}/values/{}", escape_token(name), escape_token(value)),
+                    format!("`{value}` becomes the variant `Unknown`, which every generated enum keeps for values it does not know; rename it"),
+                ));
+            }
+        }
+    }
+    // Request builders have these methods; a parameter setter must not take their names.
+    const BUILDER: &[&str] = &["new", "send", "to_params", "to_request", "client"];
+    for (op_name, op) in &spec.operations {
+        for wire in op.parameters.keys() {
+            let setter = snake(wire);
+            if BUILDER.contains(&setter.as_str()) || setter.starts_with("wait_") {
+                out.push((
+                    format!("/operations/{}/parameters/{}", escape_token(op_name), escape_token(wire)),
+                    format!("parameter `{wire}` would get the setter `{setter}`, a name the request builder already uses; rename it"),
+                ));
+            }
+        }
+    }
 }
 
 /// A document member carries the keys its type needs, and its references resolve.
@@ -214,32 +339,6 @@ fn check_waiter(spec: &Spec, name: &str, waiter: &Waiter, out: &mut Problems) {
             at.clone(),
             "a `terminal` waiter needs `success` values and a `result` field".into(),
         ));
-    }
-}
-
-fn check_type_names(spec: &Spec, out: &mut Problems) {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let names = spec
-        .enums
-        .keys()
-        .map(|n| (n, format!("/enums/{}", escape_token(n))))
-        .chain(
-            spec.documents
-                .keys()
-                .map(|n| (n, format!("/documents/{}", escape_token(n)))),
-        );
-    for (name, pointer) in names {
-        let ident = pascal(name);
-        if let Some(first) = seen.get(&ident) {
-            out.push((
-                pointer,
-                format!(
-                    "`{name}` becomes the Rust type `{ident}`, which `{first}` already names; enum and document names must stay distinct as Rust types"
-                ),
-            ));
-        } else {
-            seen.insert(ident, name.clone());
-        }
     }
 }
 

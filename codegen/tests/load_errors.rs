@@ -165,3 +165,23 @@ fn enum_values_and_conditions_must_be_declared() {
     assert_eq!(count(&err), 5, "{err}");
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn names_the_generator_would_emit_twice_or_reserve() {
+    let err = problems(&mutated(|v| {
+        obj(v, &format!("{OP}/response/data/fields")).insert(
+            "Data".into(),
+            json!({"description": "Clashes with the Data struct.", "type": "object",
+                   "nullWhen": {"outcome": "failure"},
+                   "fields": {"X": {"description": "x", "type": "string"}}}),
+        );
+        obj(v, "/enums/RealtimeStatus/values").insert(
+            "UNKNOWN".into(),
+            json!({"description": "Reserved in Rust."}),
+        );
+        let copy = at(v, &format!("{OP}/parameters/ProjectId")).clone();
+        obj(v, &format!("{OP}/parameters")).insert("Send".into(), copy);
+    }));
+    assert_eq!(count(&err), 3, "{err}");
+    insta::assert_snapshot!(err);
+}

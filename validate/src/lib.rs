@@ -122,9 +122,9 @@ impl DocumentValidator {
             }
         };
         let positions = Positions::index(text);
-        let mut found: Vec<(Severity, String, String)> = Vec::new();
+        let mut found: Vec<Found> = Vec::new();
         for error in self.compiled.iter_errors(&doc) {
-            found.push((
+            found.push(Found::value(
                 Severity::Error,
                 error.instance_path().to_string(),
                 describe(&error),
@@ -141,23 +141,31 @@ impl DocumentValidator {
                 format!("member `{}` appears twice; expected it once", d.key),
             )
         }) {
-            found.push((Severity::Error, pointer, message));
+            found.push(Found::key(Severity::Error, pointer, message));
         }
         for rule in &self.rules {
             for breach in rules::check(rule, &doc) {
-                found.push((Severity::Error, breach.pointer, breach.message));
+                found.push(Found::value(
+                    Severity::Error,
+                    breach.pointer,
+                    breach.message,
+                ));
             }
         }
         let mut problems: Vec<Problem> = found
             .into_iter()
-            .map(|(severity, pointer, message)| {
-                let Pos { line, column } = positions.nearest(&pointer);
+            .map(|f| {
+                let Pos { line, column } = if f.at_key {
+                    positions.key_or_value(&f.pointer)
+                } else {
+                    positions.nearest(&f.pointer)
+                };
                 Problem {
-                    severity: if strict { Severity::Error } else { severity },
-                    pointer,
+                    severity: if strict { Severity::Error } else { f.severity },
+                    pointer: f.pointer,
                     line,
                     column,
-                    message,
+                    message: f.message,
                 }
             })
             .collect();
@@ -170,10 +178,38 @@ impl DocumentValidator {
     }
 }
 
+/// A problem before it is placed: whether it concerns a member's name or its value.
+struct Found {
+    severity: Severity,
+    pointer: String,
+    message: String,
+    at_key: bool,
+}
+
+impl Found {
+    fn value(severity: Severity, pointer: String, message: String) -> Self {
+        Found {
+            severity,
+            pointer,
+            message,
+            at_key: false,
+        }
+    }
+
+    fn key(severity: Severity, pointer: String, message: String) -> Self {
+        Found {
+            severity,
+            pointer,
+            message,
+            at_key: true,
+        }
+    }
+}
+
 /// Walks the document alongside its schema to judge members the schema does not describe.
 struct Walker<'a> {
     root: &'a Value,
-    out: &'a mut Vec<(Severity, String, String)>,
+    out: &'a mut Vec<Found>,
 }
 
 impl<'a> Walker<'a> {
@@ -217,7 +253,7 @@ impl<'a> Walker<'a> {
                             let hint = did_you_mean(key, known.iter().copied())
                                 .map(|k| format!("did you mean `{k}`? "))
                                 .unwrap_or_default();
-                            self.out.push((
+                            self.out.push(Found::key(
                                 Severity::Warning,
                                 pointer.clone(),
                                 format!(
@@ -260,12 +296,12 @@ impl<'a> Walker<'a> {
             // A near-miss of a documented member that is not there is almost surely a typo.
             let missing = props.keys().filter(|p| !members.contains_key(*p));
             match did_you_mean(key, missing.map(String::as_str)) {
-                Some(near) => self.out.push((
+                Some(near) => self.out.push(Found::key(
                     Severity::Error,
                     at,
                     format!("unknown member `{key}`; did you mean `{near}`?"),
                 )),
-                None => self.out.push((
+                None => self.out.push(Found::key(
                     Severity::Warning,
                     at,
                     format!(

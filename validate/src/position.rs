@@ -37,6 +37,7 @@ pub struct DuplicateKey {
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
     values: HashMap<String, Pos>,
+    keys: HashMap<String, Pos>,
     duplicates: Vec<DuplicateKey>,
 }
 
@@ -58,6 +59,15 @@ impl Positions {
     /// Where the value at `pointer` starts, if it exists.
     pub fn get(&self, pointer: &str) -> Option<Pos> {
         self.values.get(pointer).copied()
+    }
+
+    /// Where the member name of the value at `pointer` starts (for object members), else where
+    /// the value or its nearest existing ancestor starts.
+    pub fn key_or_value(&self, pointer: &str) -> Pos {
+        self.keys
+            .get(pointer)
+            .copied()
+            .unwrap_or_else(|| self.nearest(pointer))
     }
 
     /// Where the value at `pointer` starts or, failing that, its nearest existing ancestor.
@@ -159,6 +169,7 @@ impl<I: Iterator<Item = char>> Walker<I> {
             let len = pointer.len();
             pointer.push('/');
             pointer.push_str(&escape_token(&key));
+            self.out.keys.insert(pointer.clone(), key_pos);
             self.value(pointer);
             pointer.truncate(len);
             self.skip_ws();

@@ -103,7 +103,7 @@ fn a_misspelt_member_gets_a_did_you_mean() {
         errors.iter().any(|p| p.message
             == "unknown member `conection`; did you mean `connection`?"
             && p.pointer == "/steps/0/parameter/conection"
-            && (p.line, p.column) == (5, 34)),
+            && (p.line, p.column) == (5, 21)),
         "{}",
         render(&problems)
     );
