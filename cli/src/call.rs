@@ -87,7 +87,7 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
         output::stdout(&dry_run::render(&runtime.sign_only(&request)));
         return Ok(Exit::Success);
     }
-    send(&runtime, request)
+    send(&runtime, op, request)
 }
 
 /// `--signature-date` and `--signature-nonce`, which only a dry-run may pin: a sent request
@@ -167,7 +167,11 @@ fn runtime(connection: &ConnectionArgs, pinned: &Pinned) -> Result<Runtime, Erro
 }
 
 /// Sends the call and prints the answer.
-fn send(runtime: &Runtime, request: RpcRequest) -> Result<Exit, Failure> {
+fn send(
+    runtime: &Runtime,
+    op: &dwdi_runtime::describe::OperationDesc,
+    request: RpcRequest,
+) -> Result<Exit, Failure> {
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -177,5 +181,19 @@ fn send(runtime: &Runtime, request: RpcRequest) -> Result<Exit, Failure> {
         .map_err(Failure::Runtime)?;
     let text = serde_json::to_string_pretty(&response.json).unwrap_or_default();
     output::stdout(&text);
+    // Where Data reports the call's own outcome (Start, Stop, Generate), `fail` is the service
+    // answering with an error, though over HTTP 200.
+    if let Some((outcome, message)) = response.data().and_then(|d| op.failed_outcome(d)) {
+        output::error(&format!(
+            "{}: the service reports `{outcome}`: {}",
+            op.action,
+            message.as_deref().unwrap_or("(no message)")
+        ));
+        if let Some(id) = &response.request_id {
+            output::stderr(&format!("  request id: {id}"));
+        }
+        output::stderr(&format!("  HTTP status: {}", response.status));
+        return Ok(Exit::ServiceError);
+    }
     Ok(Exit::Success)
 }

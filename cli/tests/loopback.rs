@@ -152,3 +152,21 @@ fn connection_refused_is_exit_3() {
     assert!(run.stderr.contains("gave up after"), "{}", run.stderr);
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[test]
+fn a_failed_outcome_in_a_200_answer_exits_1() {
+    let body = r#"{"RequestId":"r5","Success":true,"Data":{"Status":"fail","Message":"fileId:[100] is invalid."}}"#;
+    let server = TestServer::start(vec![Reply::json(200, body)]);
+    let run = dwdi(Creds::Keys, &call_args(&server.endpoint(), &[]));
+    assert_eq!(run.code, 1, "{run:?}");
+    let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    assert_eq!(printed["Data"]["Status"], "fail");
+    assert!(
+        run.stderr.contains(
+            "error: StopDISyncInstance: the service reports `fail`: fileId:[100] is invalid."
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("request id: r5"));
+}

@@ -1068,6 +1068,11 @@ pub static GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING: ::dwdi_runtime::describe::
             description: "The FileId of the real-time task (DI_REALTIME) or of the solution (DI_SOLUTION) to update.",
         },
     ],
+    outcome: ::std::option::Option::Some(::dwdi_runtime::describe::OutcomeDesc {
+        field: "Status",
+        failure: "fail",
+        message: "Message",
+    }),
 };
 /// A GenerateDISyncTaskConfigForUpdating call: set its parameters, then `send` it.
 ///
@@ -1434,6 +1439,7 @@ pub static GET_DI_SYNC_INSTANCE_INFO: ::dwdi_runtime::describe::OperationDesc = 
             description: "The ID of the real-time task (TaskType DI_REALTIME) or of the solution (DI_SOLUTION) to report on; ListFiles gives it.",
         },
     ],
+    outcome: ::std::option::Option::None,
 };
 /// A GetDISyncInstanceInfo call: set its parameters, then `send` it.
 ///
@@ -1734,6 +1740,7 @@ pub static QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT: ::dwdi_runtime::describe::O
             description: "The process ID that GenerateDISyncTaskConfigForCreating or GenerateDISyncTaskConfigForUpdating returned as ProcessId.",
         },
     ],
+    outcome: ::std::option::Option::None,
 };
 /// A QueryDISyncTaskConfigProcessResult call: set its parameters, then `send` it.
 ///
@@ -2048,6 +2055,11 @@ pub static START_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::d
             description: "Start-up settings of a real-time task (failover, dirty-record limit, DDL handling), as a JSON document in a string; ignored for DI_SOLUTION.",
         },
     ],
+    outcome: ::std::option::Option::Some(::dwdi_runtime::describe::OutcomeDesc {
+        field: "Status",
+        failure: "fail",
+        message: "Message",
+    }),
 };
 /// A StartDISyncInstance call: set its parameters, then `send` it.
 ///
@@ -2379,6 +2391,11 @@ pub static STOP_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::dw
             description: "The ID of the real-time task to stop; ListFiles gives it.",
         },
     ],
+    outcome: ::std::option::Option::Some(::dwdi_runtime::describe::OutcomeDesc {
+        field: "Status",
+        failure: "fail",
+        message: "Message",
+    }),
 };
 /// A StopDISyncInstance call: set its parameters, then `send` it.
 ///

@@ -16,6 +16,20 @@ pub struct OperationDesc {
     pub summary: &'static str,
     /// Parameters, in documentation order.
     pub params: &'static [ParamDesc],
+    /// Where a successful answer reports that the call itself failed, if it can.
+    pub outcome: Option<OutcomeDesc>,
+}
+
+/// Where an answer's `Data` reports the outcome of the call itself (e.g. `Status: "fail"`
+/// with a `Message`), as opposed to the state of an object.
+#[derive(Debug, Clone, Copy)]
+pub struct OutcomeDesc {
+    /// The `Data` member holding the outcome.
+    pub field: &'static str,
+    /// The value meaning the call failed.
+    pub failure: &'static str,
+    /// The `Data` member saying why.
+    pub message: &'static str,
 }
 
 /// What a parameter accepts.
@@ -155,6 +169,20 @@ fn preview(value: &str) -> String {
 }
 
 impl OperationDesc {
+    /// When `data` (an answer's `Data`) reports that the call failed: the outcome value and
+    /// the message.
+    pub fn failed_outcome(&self, data: &serde_json::Value) -> Option<(String, Option<String>)> {
+        let outcome = self.outcome?;
+        let value = data.get(outcome.field)?.as_str()?;
+        (value == outcome.failure).then(|| {
+            let message = data
+                .get(outcome.message)
+                .and_then(|m| m.as_str())
+                .map(str::to_owned);
+            (value.to_owned(), message)
+        })
+    }
+
     /// The description of the named parameter.
     pub fn param(&self, name: &str) -> Option<&'static ParamDesc> {
         self.params.iter().find(|p| p.name == name)
@@ -265,12 +293,30 @@ mod tests {
                 description: "A document.",
             },
         ],
+        outcome: Some(OutcomeDesc {
+            field: "Status",
+            failure: "fail",
+            message: "Message",
+        }),
     };
 
     fn msg(given: &[(&str, &str)]) -> String {
         OP.validate(given.iter().copied())
             .expect_err("refused")
             .to_string()
+    }
+
+    #[test]
+    fn reads_a_failed_outcome_from_data() {
+        let failed = serde_json::json!({"Status": "fail", "Message": "no such file"});
+        assert_eq!(
+            OP.failed_outcome(&failed),
+            Some(("fail".to_owned(), Some("no such file".to_owned())))
+        );
+        assert_eq!(
+            OP.failed_outcome(&serde_json::json!({"Status": "success"})),
+            None
+        );
     }
 
     #[test]

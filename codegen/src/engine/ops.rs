@@ -251,6 +251,13 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
     } else {
         quote!(self)
     };
+    let outcome_desc = match &op.response.outcome {
+        Some(o) => {
+            let (field, failure, message) = (&o.field, &o.failure, &o.message);
+            quote!(::std::option::Option::Some(#rt::describe::OutcomeDesc { field: #field, failure: #failure, message: #message }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let error_enum = error_enum(cx, op_name, op);
     let output_doc = format!("The answer of {op_name}.");
     let request_doc = format!("A {op_name} call: set its parameters, then `send` it.\n\n{summary}");
@@ -261,6 +268,7 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
             action: #op_name,
             summary: #summary,
             params: &[#(#param_descs),*],
+            outcome: #outcome_desc,
         };
 
         #request_doc
