@@ -1,1 +1,8 @@
-//! Contract suites for the generated client live in `tests/`; `cargo test` runs them.
+//! Contract suites for the generated client, derived from the spec. The suites are in
+//! `tests/`; this library holds what they share.
+
+pub mod dispatch;
+pub mod harness;
+pub mod spec;
+pub mod strategies;
+pub mod wire;
