@@ -11,6 +11,8 @@ use std::collections::{BTreeSet, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
+use dwdi_validate::edit_distance;
+
 use crate::conform::{Scalar, describe_value, json_misfit};
 use crate::load::LoadedSpec;
 use crate::model::{
@@ -514,26 +516,6 @@ fn collect_keys<'v>(value: &'v Value, keys: &mut HashSet<&'v str>) {
         Value::Array(items) => items.iter().for_each(|v| collect_keys(v, keys)),
         _ => {}
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// How a finding stands against the recorded errata.
