@@ -1,0 +1,174 @@
+//! Error answers: the envelope (`RequestId`, `HostId`, `Code`, `Message`, `Recommend`) and
+//! the HTTP status of each code, read from the spec's tables.
+
+use serde::Serialize;
+
+use crate::spec::{self, OpFacts};
+
+/// Gateway codes the mock raises by name. Each must be one of the spec's gateway codes (a unit
+/// test checks it), so the spec stays the only place that decides their status.
+pub mod gateway {
+    /// The signature is wrong.
+    pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
+    /// The authorization header or the signature parameters are malformed.
+    pub const INCOMPLETE_SIGNATURE: &str = "IncompleteSignature";
+    /// Unknown access key id.
+    pub const ACCESS_KEY_NOT_FOUND: &str = "InvalidAccessKeyId.NotFound";
+    /// Date more than 15 minutes off.
+    pub const TIMESTAMP_EXPIRED: &str = "InvalidTimeStamp.Expired";
+    /// Nonce seen before within the window.
+    pub const NONCE_USED: &str = "SignatureNonceUsed";
+    /// A required parameter is absent.
+    pub const MISSING_PARAMETER: &str = "MissingParameter";
+    /// The gateway cannot parse a parameter.
+    pub const INVALID_PARAMETER: &str = "InvalidParameter";
+    /// Unknown action or version.
+    pub const ACTION_NOT_FOUND: &str = "InvalidAction.NotFound";
+    /// Rate limited, with `x-acs-retry-after`.
+    pub const THROTTLING_USER: &str = "Throttling.User";
+
+    /// Every code above.
+    pub const ALL: &[&str] = &[
+        SIGNATURE_DOES_NOT_MATCH,
+        INCOMPLETE_SIGNATURE,
+        ACCESS_KEY_NOT_FOUND,
+        TIMESTAMP_EXPIRED,
+        NONCE_USED,
+        MISSING_PARAMETER,
+        INVALID_PARAMETER,
+        ACTION_NOT_FOUND,
+        THROTTLING_USER,
+    ];
+}
+
+/// The one code the spec does not list: Alibaba's answer to an STS token that does not belong
+/// to the access key (or is missing for an STS key). Clients see it as an unknown code.
+pub const STS_TOKEN_MISMATCH: &str = "InvalidSecurityToken.MismatchWithAccessKey";
+
+/// An error answer, before it gets its request id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// HTTP status.
+    pub status: u16,
+    /// The code.
+    pub code: String,
+    /// What went wrong.
+    pub message: String,
+    /// `x-acs-retry-after` in milliseconds, for throttling.
+    pub retry_after_ms: Option<u64>,
+}
+
+impl Failure {
+    /// A gateway code; its status comes from the spec.
+    pub fn gateway(code: &str, message: impl Into<String>) -> Failure {
+        let status = match spec::facts().gateway(code) {
+            Some(f) => f.status,
+            None if code == STS_TOKEN_MISMATCH => 400,
+            None => 400,
+        };
+        Failure {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+            retry_after_ms: None,
+        }
+    }
+
+    /// The operation's documented code for `status` (400 bad value, 403 no access, 500
+    /// internal error), with the page's message followed by the detail.
+    pub fn documented(op: &OpFacts, status: u16, detail: &str) -> Failure {
+        match op.code_for(status) {
+            Some(fact) => Failure {
+                status,
+                code: fact.code.clone(),
+                message: if detail.is_empty() {
+                    fact.message.clone()
+                } else {
+                    format!("{} {detail}", fact.message)
+                },
+                retry_after_ms: None,
+            },
+            // Every operation documents 400, 403 and 500 (checked in spec's tests).
+            None => Failure {
+                status,
+                code: format!("HTTP{status}"),
+                message: detail.to_owned(),
+                retry_after_ms: None,
+            },
+        }
+    }
+
+    /// A documented code of the operation or a gateway code, by name (fault injection).
+    pub fn by_code(op: Option<&OpFacts>, code: &str) -> Option<Failure> {
+        let fact = op
+            .and_then(|o| o.documents(code))
+            .or_else(|| spec::facts().gateway(code))?;
+        Some(Failure {
+            status: fact.status,
+            code: fact.code.clone(),
+            message: format!("{} (injected by the mock's --fault)", fact.message),
+            retry_after_ms: None,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Envelope<'a> {
+    request_id: &'a str,
+    host_id: &'a str,
+    code: &'a str,
+    message: &'a str,
+    recommend: String,
+}
+
+/// The error envelope's JSON text.
+pub fn envelope(failure: &Failure, request_id: &str, host_id: &str) -> String {
+    let env = Envelope {
+        request_id,
+        host_id,
+        code: &failure.code,
+        message: &failure.message,
+        recommend: format!(
+            "https://api.aliyun.com/troubleshoot?q={}&product={}&requestId={}",
+            failure.code,
+            dataworks_di::PRODUCT,
+            request_id
+        ),
+    };
+    serde_json::to_string(&env).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_gateway_code_the_mock_raises_is_in_the_spec() {
+        for code in gateway::ALL {
+            assert!(spec::facts().gateway(code).is_some(), "{code}");
+        }
+        assert!(spec::facts().gateway(STS_TOKEN_MISMATCH).is_none());
+    }
+
+    #[test]
+    fn statuses_follow_the_table() {
+        assert_eq!(
+            Failure::gateway(gateway::ACCESS_KEY_NOT_FOUND, "").status,
+            404
+        );
+        assert_eq!(Failure::gateway(gateway::ACTION_NOT_FOUND, "").status, 404);
+        assert_eq!(Failure::gateway(gateway::THROTTLING_USER, "").status, 429);
+        assert_eq!(Failure::gateway(gateway::NONCE_USED, "").status, 400);
+        let generate = &spec::facts().ops["GenerateDISyncTaskConfigForUpdating"];
+        assert_eq!(
+            Failure::documented(generate, 403, "").code,
+            "Forbidden.DI.NoPrivilege"
+        );
+        let env = envelope(&Failure::documented(generate, 400, "x"), "RID", "host");
+        let v: serde_json::Value = serde_json::from_str(&env).unwrap();
+        for key in ["RequestId", "HostId", "Code", "Message", "Recommend"] {
+            assert!(v.get(key).is_some(), "{key}");
+        }
+    }
+}
