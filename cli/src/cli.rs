@@ -51,6 +51,16 @@ pub enum Command {
     Validate(crate::documents::ValidateArgs),
     /// Print the JSON Schema (draft 2020-12) of TaskParam, TaskContent or StartParam.
     Schema(crate::documents::SchemaArgs),
+    /// Run a local DataWorks (spec-driven mock) on loopback until Ctrl-C.
+    #[command(
+        long_about = "Run a local DataWorks: the five operations, verified and answered as the \
+                      service does, with per-project state and fault injection:\n  \
+                      dwdi mock --fault throttle=0.2,latency=50ms --seed 7\n\n\
+                      The first line on stdout is `listening on http://HOST:PORT`."
+    )]
+    Mock(crate::mock::MockArgs),
+    /// Walk the whole flow against an embedded mock: Get, Generate, wait, Stop, Start, wait.
+    Demo(crate::demo::DemoArgs),
 }
 
 /// `dwdi call`.

@@ -7,9 +7,11 @@ mod args;
 mod call;
 mod cli;
 mod date;
+mod demo;
 mod documents;
 mod dry_run;
 mod exit;
+mod mock;
 mod operations;
 mod output;
 mod report;
@@ -24,6 +26,8 @@ fn main() -> ExitCode {
             Command::Call(args) => call::run(args),
             Command::Validate(args) => documents::validate(args),
             Command::Schema(args) => documents::schema(args),
+            Command::Mock(args) => mock::run(args),
+            Command::Demo(args) => demo::run(args),
         },
         Parsed::Done(exit) => exit,
     };
