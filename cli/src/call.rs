@@ -73,6 +73,13 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
     }
     op.validate(split.params.iter().map(|(n, v)| (n.as_str(), v.as_str())))
         .map_err(usage)?;
+    // The documents carried in strings get the same check as `dwdi validate` (errors only).
+    let wire: Vec<(&str, &str)> = split
+        .params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    dataworks_di::check_documents(op, &wire).map_err(usage)?;
 
     let pinned = Pinned::from_flags(&flags)?;
     let mut request = RpcRequest::new(op.action, dataworks_di::API_VERSION);

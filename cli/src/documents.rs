@@ -5,7 +5,7 @@
 use std::io::Read;
 
 use clap::{Args, ValueEnum};
-use dwdi_validate::{DocumentValidator, Problem, Severity};
+use dwdi_validate::{DocumentValidator, Problem, Report, Severity};
 
 use crate::exit::Exit;
 use crate::output;
@@ -73,7 +73,12 @@ pub fn schema(args: SchemaArgs) -> Exit {
     Exit::Success
 }
 
-/// Validates every file and reports all problems. Exit 0 valid, 1 invalid, 2 unreadable.
+/// The largest document dwdi reads: far above any real TaskContent, and small enough that a
+/// stray huge file is refused at once instead of being parsed.
+pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Validates every file and reports all problems. Exit 2 if any file could not be read (the
+/// others are still checked and reported), else 1 if any is invalid, else 0.
 pub fn validate(args: ValidateArgs) -> Exit {
     let validator = match DocumentValidator::new(args.kind.schema()) {
         Ok(v) => v,
@@ -82,27 +87,42 @@ pub fn validate(args: ValidateArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    let outcomes = check_all(&validator, &args.files, args.strict);
     let mut unreadable = false;
     let mut invalid = false;
     let mut json = Vec::new();
-    for file in &args.files {
-        let text = match read(file) {
-            Ok(text) => text,
-            Err(e) => {
-                output::error(&format!("{file}: cannot read: {e}"));
-                unreadable = true;
-                continue;
-            }
+    for (file, outcome) in args.files.iter().zip(outcomes) {
+        let name = if file == "-" {
+            "<stdin>"
+        } else {
+            file.as_str()
         };
-        let problems = validator.validate(&text, args.strict);
-        invalid |= problems.iter().any(|p| p.severity == Severity::Error);
-        let name = if file == "-" { "<stdin>" } else { file };
-        match args.format {
-            Format::Text => report_text(name, validator.title(), &problems),
-            Format::Json => json.extend(problems.into_iter().map(|p| Located {
-                file: name.to_owned(),
-                problem: p,
-            })),
+        match outcome {
+            Err(e) => {
+                unreadable = true;
+                output::error(&format!("{name}: {e}"));
+                json.push(FileVerdict {
+                    file: name.to_owned(),
+                    valid: false,
+                    embedded: false,
+                    error: Some(e),
+                    problems: Vec::new(),
+                });
+            }
+            Ok(report) => {
+                let valid = report.is_valid();
+                invalid |= !valid;
+                if args.format == Format::Text {
+                    report_text(name, validator.title(), &report);
+                }
+                json.push(FileVerdict {
+                    file: name.to_owned(),
+                    valid,
+                    embedded: report.embedded,
+                    error: None,
+                    problems: report.problems,
+                });
+            }
         }
     }
     if args.format == Format::Json {
@@ -117,25 +137,88 @@ pub fn validate(args: ValidateArgs) -> Exit {
     }
 }
 
+/// One file's verdict in `--format json`.
 #[derive(serde::Serialize)]
-struct Located {
+struct FileVerdict {
     file: String,
-    #[serde(flatten)]
-    problem: Problem,
+    valid: bool,
+    embedded: bool,
+    /// Why the file could not be read, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    problems: Vec<Problem>,
 }
 
-fn read(file: &str) -> std::io::Result<String> {
+/// Checks every file, on every core: each worker takes the next file until none is left, and
+/// the results come back in the order the files were given.
+fn check_all(
+    validator: &DocumentValidator,
+    files: &[String],
+    strict: bool,
+) -> Vec<Result<Report, String>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Result<Report, String>>>> =
+        files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let outcome = read(file).map(|bytes| validator.check_bytes(&bytes, strict));
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err("was not checked".to_owned()))
+        })
+        .collect()
+}
+
+/// Reads a file (or stdin for `-`), refusing what is not a document: a directory, or more
+/// than [`MAX_DOCUMENT_BYTES`].
+fn read(file: &str) -> Result<Vec<u8>, String> {
+    let too_large = |len: u64| {
+        format!(
+            "cannot read: it is {len} bytes; dwdi validates documents of up to {MAX_DOCUMENT_BYTES} bytes"
+        )
+    };
     if file == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(file)
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_DOCUMENT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
+        return Ok(bytes);
     }
+    let meta = std::fs::metadata(file).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err("cannot read: it is a directory; expected a JSON file".to_owned());
+    }
+    if meta.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    std::fs::read(file).map_err(|e| format!("cannot read: {e}"))
 }
 
 /// Problems go to stderr as diagnostics; the verdict per file goes to stdout.
-fn report_text(file: &str, title: &str, problems: &[Problem]) {
+fn report_text(file: &str, title: &str, report: &Report) {
+    let problems = &report.problems;
     for p in problems {
         let severity = match p.severity {
             Severity::Error => "error",
@@ -157,8 +240,13 @@ fn report_text(file: &str, title: &str, problems: &[Problem]) {
         .count();
     let warnings = problems.len() - errors;
     let verdict = if errors == 0 { "valid" } else { "invalid" };
+    let embedded = if report.embedded {
+        " (escaped in a JSON string; positions are inside it)"
+    } else {
+        ""
+    };
     output::stdout(&format!(
-        "{file}: {verdict} {title} ({errors} error{}, {warnings} warning{})",
+        "{file}: {verdict} {title}{embedded} ({errors} error{}, {warnings} warning{})",
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" }
     ));

@@ -107,11 +107,18 @@ fn stdin_strict_and_json_output() {
         problems,
         serde_json::json!([{
             "file": "<stdin>",
-            "severity": "error",
-            "pointer": "/ddlMarkMap/DROPINDEX",
-            "line": 1,
-            "column": 17,
-            "message": "`DROPINDEX` is not a documented key; expected one of RENAMECOLUMN, DROPTABLE, CREATETABLE, MODIFYCOLUMN, TRUNCATETABLE, DROPCOLUMN, ADDCOLUMN, RENAMETABLE"
+            "valid": false,
+            "embedded": false,
+            "problems": [{
+                "severity": "error",
+                "pointer": "/ddlMarkMap/DROPINDEX",
+                "line": 1,
+                "column": 17,
+                "kind": "unknown-key",
+                "expected": "one of RENAMECOLUMN, DROPTABLE, CREATETABLE, MODIFYCOLUMN, TRUNCATETABLE, DROPCOLUMN, ADDCOLUMN, RENAMETABLE",
+                "found": "`DROPINDEX`",
+                "message": "`DROPINDEX` is not a documented key; expected one of RENAMECOLUMN, DROPTABLE, CREATETABLE, MODIFYCOLUMN, TRUNCATETABLE, DROPCOLUMN, ADDCOLUMN, RENAMETABLE"
+            }]
         }])
     );
 }
@@ -135,4 +142,77 @@ fn schema_prints_the_generated_schema() {
         schema,
         serde_json::from_str::<serde_json::Value>(dataworks_di::TASK_CONTENT_SCHEMA).expect("JSON")
     );
+}
+
+/// The TaskContent value of the QueryDISyncTaskConfigProcessResult page's sample, as it appears
+/// in the response (an escaped JSON string), with the page's defect (erratum QRY-5).
+const PAGE_TASK_CONTENT_ESCAPED: &str = r#""{\"extend\":{\"mode\":\"migration_holo\",\"resourceGroup\":\"280749\",\"name\":\"h\"},\"type\":\"job\",\"steps\":[{\"stepType\":\"mysql\",\"parameter\":{\"connection\":[{\"datasourceType\":\"mysql\",\"datasource\":\"mm\",\"selectedTables\":[{\"schema\":[{\"tableInfos\":[{\"enable\":true,\"table\":\"m_v1\",\"tableName\":\"m_v1\"}]}],\"dbName\":\"m\"}]}]},\"name\":\"reader\",\"category\":\"reader\"},{\"stepType\":\"holo\",\"parameter\":{\"datasource\":\"h\",\"tableMappingRule\":{\"datasource\":[{\"tableRule\":[{\"srcTable\":\"m_v1\",\"mergeIntoCycleType\":\"DEFAULT\",\"hourDeltaEnable\":false,\"dstTable\":\"m.m_v1\",\"dayDeltaEnable\":false,\"primaryKeyInfo\":{\"column\":[\"id\"],\"type\":\"pk\"},\"dstCreateTableInfo\":{\"indexType\":\"m_v1\",\"dataColumn\":[{\"columnSize\":0,\"name\":\"id\",\"index\":0,\"comment\":\"\",\"newDigit\":0,\"type\":\"int8\",\"digit\":0,\"primaryKey\":true}],\"schemaName\":\"m\",\"tableName\":\"m_v1\"},\"srcDbName\":\"m\"],\"srcDatasourceName\":\"mm\"}],\"totalTableMapping\":1},\"writeMode\":\"replay\"},\"name\":\"writer\",\"category\":\"writer\"}],\"version\":\"2.0\",\"order\":{\"hops\":[{\"from\":\"reader\",\"to\":\"writer\"}]}}""#;
+
+#[test]
+fn an_escaped_document_is_checked_inside_and_the_pages_sample_fails_at_its_defect() {
+    let out = dwdi(
+        &["validate", "task-content", "--format", "json", "-"],
+        Some(PAGE_TASK_CONTENT_ESCAPED),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let verdict: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(verdict[0]["embedded"], true);
+    assert_eq!(verdict[0]["valid"], false);
+    let problem = &verdict[0]["problems"][0];
+    assert_eq!(problem["kind"], "syntax");
+    assert_eq!(
+        (problem["line"].as_u64(), problem["column"].as_u64()),
+        (Some(1), Some(814))
+    );
+
+    // Alibaba's metadata prints the same sample with `}]` there: it validates.
+    let mended = PAGE_TASK_CONTENT_ESCAPED.replace(
+        r#"\"m\"],\"srcDatasourceName"#,
+        r#"\"m\"}],\"srcDatasourceName"#,
+    );
+    let out = dwdi(&["validate", "task-content", "-"], Some(&mended));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("valid TaskContent (escaped in a JSON string"));
+}
+
+#[test]
+fn hostile_inputs_get_clear_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_owned();
+    std::fs::write(path("latin1.json"), b"{\"name\": \"caf\xe9\"}").expect("written");
+    std::fs::write(path("empty.json"), b"").expect("written");
+    std::fs::write(path("deep.json"), "[".repeat(1000) + &"]".repeat(1000)).expect("written");
+    std::fs::create_dir(path("a-directory")).expect("dir");
+    let big = std::fs::File::create(path("big.json")).expect("created");
+    big.set_len(100 * 1024 * 1024).expect("sized");
+
+    let out = dwdi(
+        &[
+            "validate",
+            "task-param",
+            &path("latin1.json"),
+            &path("empty.json"),
+            &path("deep.json"),
+            &path("a-directory"),
+            &path("big.json"),
+        ],
+        None,
+    );
+    // Two files cannot be read: exit 2, and the other three are still checked and reported.
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    for expected in [
+        "latin1.json:1:14: error: (document): not UTF-8: byte 0xE9 at offset 13 is not valid UTF-8; expected UTF-8 text",
+        "empty.json:1:1: error: (document): the document is empty; expected a TaskParam JSON document",
+        "deep.json:1:128: error: (document): not valid JSON: recursion limit exceeded",
+        "a-directory: cannot read: it is a directory; expected a JSON file",
+        "big.json: cannot read: it is 104857600 bytes; dwdi validates documents of up to 16777216 bytes",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in\n{stderr}"
+        );
+    }
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.matches(": invalid TaskParam").count(), 3, "{stdout}");
 }

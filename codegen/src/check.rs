@@ -203,7 +203,15 @@ fn check_generated_names(spec: &Spec, out: &mut Problems) {
         }
     }
     // Request builders have these methods; a parameter setter must not take their names.
-    const BUILDER: &[&str] = &["new", "send", "to_params", "to_request", "client"];
+    const BUILDER: &[&str] = &[
+        "new",
+        "send",
+        "to_params",
+        "to_request",
+        "client",
+        "check_documents",
+        "skip_document_validation",
+    ];
     for (op_name, op) in &spec.operations {
         for wire in op.parameters.keys() {
             let setter = snake(wire);

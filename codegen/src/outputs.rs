@@ -50,6 +50,7 @@ fn cargo_toml(loaded: &LoadedSpec) -> String {
          \n\
          [dependencies]\n\
          dwdi-runtime.workspace = true\n\
+         dwdi-validate.workspace = true\n\
          schemars.workspace = true\n\
          serde.workspace = true\n\
          serde_json.workspace = true\n",

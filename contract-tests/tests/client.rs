@@ -438,3 +438,65 @@ async fn a_client_token_given_by_the_caller_is_sent_as_is() {
         Some("ABFUOEUOTRTRJKE")
     );
 }
+
+#[tokio::test]
+async fn a_task_param_that_dwdi_validate_rejects_is_never_sent_unless_the_caller_opts_out() {
+    let server = TestServer::start(vec![ok(r#"{"Status":"success","ProcessId":10}"#)]).await;
+    let client = client(&server, 1);
+    let misspelt =
+        r#"{"steps":[{"category":"reader","parameter":{"conection":[{"table":["t"]}]}}]}"#;
+    let err = client
+        .generate_di_sync_task_config_for_updating()
+        .project_id(10000)
+        .task_type(TaskType::DiRealtime)
+        .task_id(100)
+        .task_param(misspelt)
+        .send()
+        .await
+        .expect_err("the document is invalid");
+    let GenerateDiSyncTaskConfigForUpdatingError::Invalid(e) = &err else {
+        panic!("expected Invalid, got {err:?}");
+    };
+    assert_eq!(e.parameter, "TaskParam");
+    let message = err.to_string();
+    assert!(
+        message.contains("expected a valid TaskParam document")
+            && message.contains("/steps/0/parameter/conection: unknown member `conection`; did you mean `connection`?"),
+        "{message}"
+    );
+    assert!(server.received().is_empty(), "nothing may be sent");
+
+    client
+        .generate_di_sync_task_config_for_updating()
+        .project_id(10000)
+        .task_type(TaskType::DiRealtime)
+        .task_id(100)
+        .task_param(misspelt)
+        .skip_document_validation()
+        .send()
+        .await
+        .expect("sent when the caller opts out");
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_typed_task_param_is_sent_as_its_json() {
+    let server = TestServer::start(vec![ok(r#"{"Status":"success","ProcessId":10}"#)]).await;
+    let param: dataworks_di::TaskParam = serde_json::from_str(
+        r#"{ "steps": [ { "parameter": { "connection": [ { "table": [ "xyx" ] } ] }, "name": "Reader", "category": "reader" } ] }"#,
+    )
+    .expect("the page's example");
+    client(&server, 1)
+        .generate_di_sync_task_config_for_updating()
+        .project_id(10000)
+        .task_type(TaskType::DiRealtime)
+        .task_id(100)
+        .task_param(&param)
+        .send()
+        .await
+        .expect("success");
+    let sent = query_param(&server.received()[0].target, "TaskParam").expect("sent");
+    let decoded = dwdi_test_support::form_decode(&sent);
+    let round_trip: dataworks_di::TaskParam = serde_json::from_str(&decoded).expect("JSON");
+    assert_eq!(round_trip, param);
+}

@@ -1081,6 +1081,7 @@ pub static GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING: ::dwdi_runtime::describe::
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GenerateDiSyncTaskConfigForUpdatingRequest<'c> {
     client: &'c Client,
+    check_documents: bool,
     project_id: ::std::option::Option<i64>,
     task_type: ::std::option::Option<TaskType>,
     task_param: ::std::option::Option<::std::string::String>,
@@ -1091,12 +1092,19 @@ impl<'c> GenerateDiSyncTaskConfigForUpdatingRequest<'c> {
     fn new(client: &'c Client) -> Self {
         GenerateDiSyncTaskConfigForUpdatingRequest {
             client,
+            check_documents: true,
             project_id: ::std::option::Option::None,
             task_type: ::std::option::Option::None,
             task_param: ::std::option::Option::None,
             client_token: ::std::option::Option::None,
             task_id: ::std::option::Option::None,
         }
+    }
+    /// Sends JSON-in-a-string parameters without validating their documents first
+    /// (they are still checked to be JSON). For this call only.
+    pub fn skip_document_validation(mut self) -> Self {
+        self.check_documents = false;
+        self
     }
     /// Sets `ProjectId`: The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.
     ///
@@ -1175,6 +1183,13 @@ impl<'c> GenerateDiSyncTaskConfigForUpdatingRequest<'c> {
         let params = self.to_params();
         GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING
             .validate(params.iter().map(|(name, value)| (*name, value.as_str())))?;
+        if self.check_documents {
+            let wire: ::std::vec::Vec<(&str, &str)> = params
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            check_documents(&GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING, &wire)?;
+        }
         let mut request = ::dwdi_runtime::RpcRequest::new(
             GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING.action,
             API_VERSION,
@@ -1448,6 +1463,7 @@ pub static GET_DI_SYNC_INSTANCE_INFO: ::dwdi_runtime::describe::OperationDesc = 
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetDiSyncInstanceInfoRequest<'c> {
     client: &'c Client,
+    check_documents: bool,
     project_id: ::std::option::Option<i64>,
     task_type: ::std::option::Option<TaskType>,
     file_id: ::std::option::Option<i64>,
@@ -1456,10 +1472,17 @@ impl<'c> GetDiSyncInstanceInfoRequest<'c> {
     fn new(client: &'c Client) -> Self {
         GetDiSyncInstanceInfoRequest {
             client,
+            check_documents: true,
             project_id: ::std::option::Option::None,
             task_type: ::std::option::Option::None,
             file_id: ::std::option::Option::None,
         }
+    }
+    /// Sends JSON-in-a-string parameters without validating their documents first
+    /// (they are still checked to be JSON). For this call only.
+    pub fn skip_document_validation(mut self) -> Self {
+        self.check_documents = false;
+        self
     }
     /// Sets `ProjectId`: The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.
     ///
@@ -1513,6 +1536,13 @@ impl<'c> GetDiSyncInstanceInfoRequest<'c> {
         let params = self.to_params();
         GET_DI_SYNC_INSTANCE_INFO
             .validate(params.iter().map(|(name, value)| (*name, value.as_str())))?;
+        if self.check_documents {
+            let wire: ::std::vec::Vec<(&str, &str)> = params
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            check_documents(&GET_DI_SYNC_INSTANCE_INFO, &wire)?;
+        }
         let mut request = ::dwdi_runtime::RpcRequest::new(
             GET_DI_SYNC_INSTANCE_INFO.action,
             API_VERSION,
@@ -1749,6 +1779,7 @@ pub static QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT: ::dwdi_runtime::describe::O
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct QueryDiSyncTaskConfigProcessResultRequest<'c> {
     client: &'c Client,
+    check_documents: bool,
     project_id: ::std::option::Option<i64>,
     task_type: ::std::option::Option<TaskType>,
     async_process_id: ::std::option::Option<i64>,
@@ -1757,10 +1788,17 @@ impl<'c> QueryDiSyncTaskConfigProcessResultRequest<'c> {
     fn new(client: &'c Client) -> Self {
         QueryDiSyncTaskConfigProcessResultRequest {
             client,
+            check_documents: true,
             project_id: ::std::option::Option::None,
             task_type: ::std::option::Option::None,
             async_process_id: ::std::option::Option::None,
         }
+    }
+    /// Sends JSON-in-a-string parameters without validating their documents first
+    /// (they are still checked to be JSON). For this call only.
+    pub fn skip_document_validation(mut self) -> Self {
+        self.check_documents = false;
+        self
     }
     /// Sets `ProjectId`: The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.
     ///
@@ -1814,6 +1852,13 @@ impl<'c> QueryDiSyncTaskConfigProcessResultRequest<'c> {
         let params = self.to_params();
         QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT
             .validate(params.iter().map(|(name, value)| (*name, value.as_str())))?;
+        if self.check_documents {
+            let wire: ::std::vec::Vec<(&str, &str)> = params
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            check_documents(&QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT, &wire)?;
+        }
         let mut request = ::dwdi_runtime::RpcRequest::new(
             QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT.action,
             API_VERSION,
@@ -2068,6 +2113,7 @@ pub static START_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::d
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct StartDiSyncInstanceRequest<'c> {
     client: &'c Client,
+    check_documents: bool,
     project_id: ::std::option::Option<i64>,
     task_type: ::std::option::Option<TaskType>,
     file_id: ::std::option::Option<i64>,
@@ -2077,11 +2123,18 @@ impl<'c> StartDiSyncInstanceRequest<'c> {
     fn new(client: &'c Client) -> Self {
         StartDiSyncInstanceRequest {
             client,
+            check_documents: true,
             project_id: ::std::option::Option::None,
             task_type: ::std::option::Option::None,
             file_id: ::std::option::Option::None,
             start_param: ::std::option::Option::None,
         }
+    }
+    /// Sends JSON-in-a-string parameters without validating their documents first
+    /// (they are still checked to be JSON). For this call only.
+    pub fn skip_document_validation(mut self) -> Self {
+        self.check_documents = false;
+        self
     }
     /// Sets `ProjectId`: The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.
     ///
@@ -2147,6 +2200,13 @@ impl<'c> StartDiSyncInstanceRequest<'c> {
         let params = self.to_params();
         START_DI_SYNC_INSTANCE
             .validate(params.iter().map(|(name, value)| (*name, value.as_str())))?;
+        if self.check_documents {
+            let wire: ::std::vec::Vec<(&str, &str)> = params
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            check_documents(&START_DI_SYNC_INSTANCE, &wire)?;
+        }
         let mut request = ::dwdi_runtime::RpcRequest::new(
             START_DI_SYNC_INSTANCE.action,
             API_VERSION,
@@ -2404,6 +2464,7 @@ pub static STOP_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::dw
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct StopDiSyncInstanceRequest<'c> {
     client: &'c Client,
+    check_documents: bool,
     project_id: ::std::option::Option<i64>,
     task_type: ::std::option::Option<TaskType>,
     file_id: ::std::option::Option<i64>,
@@ -2412,10 +2473,17 @@ impl<'c> StopDiSyncInstanceRequest<'c> {
     fn new(client: &'c Client) -> Self {
         StopDiSyncInstanceRequest {
             client,
+            check_documents: true,
             project_id: ::std::option::Option::None,
             task_type: ::std::option::Option::None,
             file_id: ::std::option::Option::None,
         }
+    }
+    /// Sends JSON-in-a-string parameters without validating their documents first
+    /// (they are still checked to be JSON). For this call only.
+    pub fn skip_document_validation(mut self) -> Self {
+        self.check_documents = false;
+        self
     }
     /// Sets `ProjectId`: The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.
     ///
@@ -2469,6 +2537,13 @@ impl<'c> StopDiSyncInstanceRequest<'c> {
         let params = self.to_params();
         STOP_DI_SYNC_INSTANCE
             .validate(params.iter().map(|(name, value)| (*name, value.as_str())))?;
+        if self.check_documents {
+            let wire: ::std::vec::Vec<(&str, &str)> = params
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            check_documents(&STOP_DI_SYNC_INSTANCE, &wire)?;
+        }
         let mut request = ::dwdi_runtime::RpcRequest::new(
             STOP_DI_SYNC_INSTANCE.action,
             API_VERSION,
@@ -3614,3 +3689,77 @@ pub static DOCUMENT_SCHEMAS: &[(&str, &str)] = &[
     ("TaskContent", TASK_CONTENT_SCHEMA),
     ("TaskParam", TASK_PARAM_SCHEMA),
 ];
+/// The validator of a JSON document carried in a string, by document name: the one
+/// `dwdi validate` and the request builders use. Built once, on first use.
+pub fn document_validator(
+    document: &str,
+) -> ::std::option::Option<&'static ::dwdi_validate::DocumentValidator> {
+    match document {
+        "StartParam" => {
+            static VALIDATOR: ::std::sync::OnceLock<
+                ::std::option::Option<::dwdi_validate::DocumentValidator>,
+            > = ::std::sync::OnceLock::new();
+            VALIDATOR
+                .get_or_init(|| {
+                    ::dwdi_validate::DocumentValidator::new(START_PARAM_SCHEMA).ok()
+                })
+                .as_ref()
+        }
+        "TaskContent" => {
+            static VALIDATOR: ::std::sync::OnceLock<
+                ::std::option::Option<::dwdi_validate::DocumentValidator>,
+            > = ::std::sync::OnceLock::new();
+            VALIDATOR
+                .get_or_init(|| {
+                    ::dwdi_validate::DocumentValidator::new(TASK_CONTENT_SCHEMA).ok()
+                })
+                .as_ref()
+        }
+        "TaskParam" => {
+            static VALIDATOR: ::std::sync::OnceLock<
+                ::std::option::Option<::dwdi_validate::DocumentValidator>,
+            > = ::std::sync::OnceLock::new();
+            VALIDATOR
+                .get_or_init(|| {
+                    ::dwdi_validate::DocumentValidator::new(TASK_PARAM_SCHEMA).ok()
+                })
+                .as_ref()
+        }
+        _ => ::std::option::Option::None,
+    }
+}
+/// Checks the JSON-in-a-string parameters of wire-form `params` with their documents'
+/// validators (errors only; warnings pass), as the builders do before sending.
+pub fn check_documents(
+    operation: &::dwdi_runtime::describe::OperationDesc,
+    params: &[(&str, &str)],
+) -> ::std::result::Result<(), ::dwdi_runtime::describe::ValidationError> {
+    for (name, value) in params {
+        let ::std::option::Option::Some(param) = operation.param(name) else { continue };
+        let ::dwdi_runtime::describe::ParamKind::JsonString { document } = param.kind
+        else { continue };
+        let ::std::option::Option::Some(validator) = document_validator(document) else {
+            continue
+        };
+        let details: ::std::vec::Vec<::std::string::String> = validator
+            .validate(value, false)
+            .into_iter()
+            .filter(|p| p.severity == ::dwdi_validate::Severity::Error)
+            .map(|p| {
+                ::std::format!("{}:{}: {}: {}", p.line, p.column, p.pointer, p.message)
+            })
+            .collect();
+        if !details.is_empty() {
+            return ::std::result::Result::Err(
+                ::dwdi_runtime::describe::ValidationError::invalid_document(
+                    operation.action,
+                    param.name,
+                    value,
+                    document,
+                    &details,
+                ),
+            );
+        }
+    }
+    ::std::result::Result::Ok(())
+}

@@ -156,6 +156,28 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
+impl ValidationError {
+    /// A JSON-in-a-string parameter whose document does not validate: `details` are the
+    /// validator's problems, each with its pointer and line:column.
+    pub fn invalid_document(
+        operation: &'static str,
+        parameter: &str,
+        value: &str,
+        document: &str,
+        details: &[String],
+    ) -> Self {
+        ValidationError {
+            operation,
+            parameter: parameter.to_owned(),
+            problem: Problem::Invalid {
+                value: preview(value),
+                expected: format!("a valid {document} document (as `dwdi validate` checks it)"),
+                detail: Some(details.join("; ")),
+            },
+        }
+    }
+}
+
 const VALUE_PREVIEW: usize = 80;
 
 fn preview(value: &str) -> String {

@@ -188,6 +188,14 @@ pub async fn closed_port() -> u16 {
 /// Verifies a received V3 request as the service would: decode the query form-style,
 /// re-encode it canonically, rebuild the canonical request from the listed signed headers,
 /// and compare signatures. Written independently of the runtime's signer.
+/// Decodes a query component form-style (`+` is a space), as the service does.
+pub fn form_decode(s: &str) -> String {
+    let plus = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&plus)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 pub fn verify_v3(r: &Received, secret: &str) -> Result<(), String> {
     use hmac::{Hmac, Mac};
     use sha2::{Digest, Sha256};
@@ -202,12 +210,6 @@ pub fn verify_v3(r: &Received, secret: &str) -> Result<(), String> {
             }
         }
         out
-    }
-    fn form_decode(s: &str) -> String {
-        let plus = s.replace('+', " ");
-        percent_encoding::percent_decode_str(&plus)
-            .decode_utf8_lossy()
-            .into_owned()
     }
 
     let auth = r.header("authorization").ok_or("no authorization header")?;

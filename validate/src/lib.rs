@@ -40,8 +40,33 @@ pub struct Problem {
     pub line: usize,
     /// Column (1-based, in characters).
     pub column: usize,
+    /// What kind of problem (`syntax`, `encoding`, `type`, `enum`, `required`, `minimum`,
+    /// `schema`, `unknown-member`, `undocumented-member`, `unknown-key`, `duplicate-member`,
+    /// `rule`).
+    pub kind: &'static str,
+    /// What was expected, where it can be said briefly.
+    pub expected: Option<String>,
+    /// What was found, where it can be said briefly.
+    pub found: Option<String>,
     /// What was wrong: what was expected and what was found.
     pub message: String,
+}
+
+/// The verdict on one document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Report {
+    /// True when the input was the document escaped in a JSON string (as copied out of an API
+    /// request or response); positions then refer to the inner document.
+    pub embedded: bool,
+    /// Every problem, sorted by position.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// True when no problem is an error.
+    pub fn is_valid(&self) -> bool {
+        self.problems.iter().all(|p| p.severity != Severity::Error)
+    }
 }
 
 /// Why a validator could not be built from a schema.
@@ -104,6 +129,73 @@ impl DocumentValidator {
 
     /// Every problem of `text`, sorted by position. `strict` turns warnings into errors.
     pub fn validate(&self, text: &str, strict: bool) -> Vec<Problem> {
+        self.check(text, strict).problems
+    }
+
+    /// Checks raw bytes: invalid UTF-8 is reported with its position, not as a crash.
+    pub fn check_bytes(&self, bytes: &[u8], strict: bool) -> Report {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.check(text, strict),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                let column = String::from_utf8_lossy(&valid[line_start..])
+                    .chars()
+                    .count()
+                    + 1;
+                Report {
+                    embedded: false,
+                    problems: vec![Problem {
+                        severity: Severity::Error,
+                        pointer: String::new(),
+                        line,
+                        column,
+                        kind: "encoding",
+                        expected: Some("UTF-8 text".into()),
+                        found: Some(format!("the byte 0x{:02X}", bytes[e.valid_up_to()])),
+                        message: format!(
+                            "not UTF-8: byte 0x{:02X} at offset {} is not valid UTF-8; expected UTF-8 text",
+                            bytes[e.valid_up_to()],
+                            e.valid_up_to()
+                        ),
+                    }],
+                }
+            }
+        }
+    }
+
+    /// Checks a document given as text, or escaped in a JSON string as it appears in an API
+    /// request or response (then `embedded` is true and positions refer to the inner text).
+    pub fn check(&self, text: &str, strict: bool) -> Report {
+        match embedded_document(text) {
+            Some(inner) => Report {
+                embedded: true,
+                problems: self.check_document(&inner, strict),
+            },
+            None => Report {
+                embedded: false,
+                problems: self.check_document(text, strict),
+            },
+        }
+    }
+
+    fn check_document(&self, text: &str, strict: bool) -> Vec<Problem> {
+        if text.trim().is_empty() {
+            return vec![Problem {
+                severity: Severity::Error,
+                pointer: String::new(),
+                line: 1,
+                column: 1,
+                kind: "syntax",
+                expected: Some(format!("a {} JSON document", self.title)),
+                found: Some("nothing".into()),
+                message: format!(
+                    "the document is empty; expected a {} JSON document",
+                    self.title
+                ),
+            }];
+        }
         let doc: Value = match serde_json::from_str(text) {
             Ok(doc) => doc,
             Err(e) => {
@@ -117,17 +209,20 @@ impl DocumentValidator {
                     pointer: String::new(),
                     line: e.line(),
                     column: e.column(),
+                    kind: "syntax",
+                    expected: Some("valid JSON".into()),
+                    found: None,
                     message: format!("not valid JSON: {message}"),
                 }];
             }
         };
-        let positions = Positions::index(text);
         let mut found: Vec<Found> = Vec::new();
         for error in self.compiled.iter_errors(&doc) {
+            let d = describe(&error);
             found.push(Found::value(
                 Severity::Error,
                 error.instance_path().to_string(),
-                describe(&error),
+                d,
             ));
         }
         let mut walker = Walker {
@@ -135,22 +230,37 @@ impl DocumentValidator {
             out: &mut found,
         };
         walker.walk(&self.schema, &doc, &mut String::new());
-        for (pointer, message) in positions.duplicates().iter().map(|d| {
-            (
-                format!("{}/{}", d.object, position::escape_token(&d.key)),
-                format!("member `{}` appears twice; expected it once", d.key),
-            )
-        }) {
-            found.push(Found::key(Severity::Error, pointer, message));
-        }
         for rule in &self.rules {
             for breach in rules::check(rule, &doc) {
                 found.push(Found::value(
                     Severity::Error,
                     breach.pointer,
-                    breach.message,
+                    Described {
+                        kind: "rule",
+                        expected: None,
+                        found: None,
+                        message: breach.message,
+                    },
                 ));
             }
+        }
+        // Positions cost a walk over the text: only a document with problems, or one that may
+        // repeat a member (which parsing hides), pays for it.
+        if found.is_empty() && !position::may_repeat_keys(text) {
+            return Vec::new();
+        }
+        let positions = Positions::index(text);
+        for d in positions.duplicates() {
+            found.push(Found::key(
+                Severity::Error,
+                format!("{}/{}", d.object, position::escape_token(&d.key)),
+                Described {
+                    kind: "duplicate-member",
+                    expected: Some("each member once".into()),
+                    found: Some(format!("`{}` twice", d.key)),
+                    message: format!("member `{}` appears twice; expected it once", d.key),
+                },
+            ));
         }
         let mut problems: Vec<Problem> = found
             .into_iter()
@@ -165,7 +275,10 @@ impl DocumentValidator {
                     pointer: f.pointer,
                     line,
                     column,
-                    message: f.message,
+                    kind: f.described.kind,
+                    expected: f.described.expected,
+                    found: f.described.found,
+                    message: f.described.message,
                 }
             })
             .collect();
@@ -178,29 +291,46 @@ impl DocumentValidator {
     }
 }
 
+/// The inner document when `text` is a JSON string holding a JSON object or array.
+fn embedded_document(text: &str) -> Option<String> {
+    if !text.trim_start().starts_with('"') {
+        return None;
+    }
+    let inner: String = serde_json::from_str(text).ok()?;
+    inner.trim_start().starts_with(['{', '[']).then_some(inner)
+}
+
+/// A problem's kind and words, before it is placed.
+struct Described {
+    kind: &'static str,
+    expected: Option<String>,
+    found: Option<String>,
+    message: String,
+}
+
 /// A problem before it is placed: whether it concerns a member's name or its value.
 struct Found {
     severity: Severity,
     pointer: String,
-    message: String,
+    described: Described,
     at_key: bool,
 }
 
 impl Found {
-    fn value(severity: Severity, pointer: String, message: String) -> Self {
+    fn value(severity: Severity, pointer: String, described: Described) -> Self {
         Found {
             severity,
             pointer,
-            message,
+            described,
             at_key: false,
         }
     }
 
-    fn key(severity: Severity, pointer: String, message: String) -> Self {
+    fn key(severity: Severity, pointer: String, described: Described) -> Self {
         Found {
             severity,
             pointer,
-            message,
+            described,
             at_key: true,
         }
     }
@@ -256,10 +386,15 @@ impl<'a> Walker<'a> {
                             self.out.push(Found::key(
                                 Severity::Warning,
                                 pointer.clone(),
-                                format!(
-                                    "`{key}` is not a documented key; {hint}expected one of {}",
-                                    known.join(", ")
-                                ),
+                                Described {
+                                    kind: "unknown-key",
+                                    expected: Some(format!("one of {}", known.join(", "))),
+                                    found: Some(format!("`{key}`")),
+                                    message: format!(
+                                        "`{key}` is not a documented key; {hint}expected one of {}",
+                                        known.join(", ")
+                                    ),
+                                },
                             ));
                         }
                         self.walk(values, child, pointer);
@@ -299,15 +434,25 @@ impl<'a> Walker<'a> {
                 Some(near) => self.out.push(Found::key(
                     Severity::Error,
                     at,
-                    format!("unknown member `{key}`; did you mean `{near}`?"),
+                    Described {
+                        kind: "unknown-member",
+                        expected: Some(format!("`{near}`")),
+                        found: Some(format!("`{key}`")),
+                        message: format!("unknown member `{key}`; did you mean `{near}`?"),
+                    },
                 )),
                 None => self.out.push(Found::key(
                     Severity::Warning,
                     at,
-                    format!(
-                        "undocumented member `{key}` (allowed; documented members here: {})",
-                        props.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ),
+                    Described {
+                        kind: "undocumented-member",
+                        expected: None,
+                        found: Some(format!("`{key}`")),
+                        message: format!(
+                            "undocumented member `{key}` (allowed; documented members here: {})",
+                            props.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    },
                 )),
             }
         }
@@ -343,32 +488,57 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// jsonschema's message, rewritten to say what was expected and what was found.
-fn describe(error: &jsonschema::ValidationError<'_>) -> String {
+/// jsonschema's error, rewritten to say what was expected and what was found.
+fn describe(error: &jsonschema::ValidationError<'_>) -> Described {
     use jsonschema::error::{TypeKind, ValidationErrorKind as K};
     let found = error.instance();
-    match error.kind() {
-        K::Enum { options } => format!(
-            "{found} is not an accepted value; expected one of {}",
-            options
+    let (kind, expected, found_text, message) = match error.kind() {
+        K::Enum { options } => {
+            let expected = options
                 .as_array()
-                .map(|o| o
-                    .iter()
-                    .map(Value::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "))
-                .unwrap_or_default()
+                .map(|o| {
+                    o.iter()
+                        .map(Value::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let message = format!("{found} is not an accepted value; expected one of {expected}");
+            (
+                "enum",
+                Some(format!("one of {expected}")),
+                Some(found.to_string()),
+                message,
+            )
+        }
+        K::Required { property } => (
+            "required",
+            Some(format!("the member {property}")),
+            Some("no such member".into()),
+            format!("missing required member {property}"),
         ),
-        K::Required { property } => format!("missing required member {property}"),
         K::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => t.to_string(),
                 TypeKind::Multiple(ts) => format!("{ts:?}"),
             };
-            format!("expected {expected}, found {}", kind_of(found))
+            let found_text = kind_of(found);
+            let message = format!("expected {expected}, found {found_text}");
+            ("type", Some(expected), Some(found_text), message)
         }
-        K::Minimum { limit } => format!("{found} is too small; expected at least {limit}"),
-        _ => error.to_string(),
+        K::Minimum { limit } => (
+            "minimum",
+            Some(format!("at least {limit}")),
+            Some(found.to_string()),
+            format!("{found} is too small; expected at least {limit}"),
+        ),
+        _ => ("schema", None, None, error.to_string()),
+    };
+    Described {
+        kind,
+        expected,
+        found: found_text,
+        message,
     }
 }
 

@@ -90,6 +90,63 @@ impl Positions {
     }
 }
 
+/// A cheap pre-check for [`Positions::index`]: false when no object in `text` can repeat a
+/// member name (no object has two members with the same name), without building pointers.
+/// It may answer true for texts that repeat nothing; it never answers false for one that does.
+pub fn may_repeat_keys(text: &str) -> bool {
+    // Keys of each open object; string contents are compared as raw slices, which is exact
+    // for repeats written the same way and errs towards true otherwise.
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Vec<&[u8]>> = Vec::new();
+    let mut containers: Vec<bool> = Vec::new(); // true = object
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => {
+                stack.push(Vec::new());
+                containers.push(true);
+                expect_key = true;
+            }
+            b'[' => {
+                containers.push(false);
+                expect_key = false;
+            }
+            b'}' => {
+                stack.pop();
+                containers.pop();
+                expect_key = false;
+            }
+            b']' => {
+                containers.pop();
+                expect_key = false;
+            }
+            b',' => expect_key = containers.last() == Some(&true),
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if expect_key && let Some(keys) = stack.last_mut() {
+                    let key = &bytes[start..i.min(bytes.len())];
+                    if key.contains(&b'\\') || keys.contains(&key) {
+                        return true;
+                    }
+                    keys.push(key);
+                }
+                expect_key = false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -256,6 +313,16 @@ mod tests {
                 pos: Pos { line: 3, column: 3 }
             }]
         );
+    }
+
+    #[test]
+    fn sees_repeated_keys_cheaply() {
+        assert!(!may_repeat_keys(
+            r#"{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}"#
+        ));
+        assert!(may_repeat_keys(r#"{"a": 1, "b": {"c": 2}, "a": 3}"#));
+        assert!(may_repeat_keys(r#"{"x": [{"k": 1, "k": 2}]}"#));
+        assert!(!may_repeat_keys(r#"{"s": "a,\"b\":{", "t": 1}"#));
     }
 
     #[test]

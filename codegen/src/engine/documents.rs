@@ -78,11 +78,55 @@ pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
     let names = table.iter().map(|(n, _)| n);
     let consts = table.iter().map(|(_, c)| c);
     let tokens: TokenStream = items.into_iter().map(|(_, t)| t).collect();
+    let v = &cx.validate;
+    let cx_rt = &cx.rt;
+    let arms = table.iter().map(|(name, schema_const)| {
+        quote! {
+            #name => {
+                static VALIDATOR: ::std::sync::OnceLock<::std::option::Option<#v::DocumentValidator>> = ::std::sync::OnceLock::new();
+                VALIDATOR.get_or_init(|| #v::DocumentValidator::new(#schema_const).ok()).as_ref()
+            }
+        }
+    });
     quote! {
         #tokens
 
         /// Every JSON document carried in a string, by name, with its JSON Schema text.
         pub static DOCUMENT_SCHEMAS: &[(&str, &str)] = &[#((#names, #consts)),*];
+
+        /// The validator of a JSON document carried in a string, by document name: the one
+        /// `dwdi validate` and the request builders use. Built once, on first use.
+        pub fn document_validator(document: &str) -> ::std::option::Option<&'static #v::DocumentValidator> {
+            match document {
+                #(#arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+
+        /// Checks the JSON-in-a-string parameters of wire-form `params` with their documents'
+        /// validators (errors only; warnings pass), as the builders do before sending.
+        pub fn check_documents(
+            operation: &#cx_rt::describe::OperationDesc,
+            params: &[(&str, &str)],
+        ) -> ::std::result::Result<(), #cx_rt::describe::ValidationError> {
+            for (name, value) in params {
+                let ::std::option::Option::Some(param) = operation.param(name) else { continue };
+                let #cx_rt::describe::ParamKind::JsonString { document } = param.kind else { continue };
+                let ::std::option::Option::Some(validator) = document_validator(document) else { continue };
+                let details: ::std::vec::Vec<::std::string::String> = validator
+                    .validate(value, false)
+                    .into_iter()
+                    .filter(|p| p.severity == #v::Severity::Error)
+                    .map(|p| ::std::format!("{}:{}: {}: {}", p.line, p.column, p.pointer, p.message))
+                    .collect();
+                if !details.is_empty() {
+                    return ::std::result::Result::Err(#cx_rt::describe::ValidationError::invalid_document(
+                        operation.action, param.name, value, document, &details,
+                    ));
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
     }
 }
 

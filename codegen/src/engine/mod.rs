@@ -26,12 +26,15 @@ pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct Settings {
     /// Path of the runtime crate as the generated code names it.
     pub runtime_crate: String,
+    /// Path of the document validator crate as the generated code names it.
+    pub validate_crate: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             runtime_crate: "::dwdi_runtime".to_owned(),
+            validate_crate: "::dwdi_validate".to_owned(),
         }
     }
 }
@@ -39,6 +42,10 @@ impl Default for Settings {
 impl Settings {
     fn runtime(&self) -> syn::Path {
         syn::parse_str(&self.runtime_crate).unwrap_or_else(|_| syn::parse_quote!(::dwdi_runtime))
+    }
+
+    fn validate(&self) -> syn::Path {
+        syn::parse_str(&self.validate_crate).unwrap_or_else(|_| syn::parse_quote!(::dwdi_validate))
     }
 }
 
@@ -48,6 +55,7 @@ pub fn generate(loaded: &LoadedSpec, settings: &Settings) -> TokenStream {
     let cx = Cx {
         spec: &loaded.spec,
         rt: settings.runtime(),
+        validate: settings.validate(),
     };
     let product = &loaded.spec.product;
     let api_version = &loaded.spec.api_version;
@@ -204,6 +212,7 @@ pub fn expand(
 pub(crate) struct Cx<'a> {
     pub spec: &'a crate::model::Spec,
     pub rt: syn::Path,
+    pub validate: syn::Path,
 }
 
 /// An identifier from a Rust name that may be raw (`r#type`).

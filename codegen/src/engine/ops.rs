@@ -276,12 +276,20 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until `send` is awaited"]
         pub struct #request<'c> {
             client: &'c Client,
+            check_documents: bool,
             #(#fields)*
         }
 
         impl<'c> #request<'c> {
             fn new(client: &'c Client) -> Self {
-                #request { client, #(#nones)* }
+                #request { client, check_documents: true, #(#nones)* }
+            }
+
+            /// Sends JSON-in-a-string parameters without validating their documents first
+            /// (they are still checked to be JSON). For this call only.
+            pub fn skip_document_validation(mut self) -> Self {
+                self.check_documents = false;
+                self
             }
 
             #(#setters)*
@@ -298,6 +306,11 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
             pub fn to_request(&self) -> ::std::result::Result<#rt::RpcRequest, #rt::describe::ValidationError> {
                 let params = self.to_params();
                 #desc.validate(params.iter().map(|(name, value)| (*name, value.as_str())))?;
+                if self.check_documents {
+                    let wire: ::std::vec::Vec<(&str, &str)> =
+                        params.iter().map(|(name, value)| (*name, value.as_str())).collect();
+                    check_documents(&#desc, &wire)?;
+                }
                 let mut request = #rt::RpcRequest::new(#desc.action, API_VERSION);
                 for (name, value) in params {
                     request = request.param(name, value);
