@@ -11,13 +11,17 @@
 //!    ones, are warnings (errors when strict);
 //! 3. the document's rules (`x-dwdi-rules`), which JSON Schema cannot express.
 
+mod parse;
 pub mod position;
 pub mod rules;
+
+use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
 use position::{Pos, Positions};
 pub use rules::Rule;
+use rules::Step;
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -84,9 +88,10 @@ impl std::error::Error for SchemaError {}
 /// A validator for one kind of document.
 pub struct DocumentValidator {
     title: String,
-    schema: Value,
     compiled: jsonschema::Validator,
-    rules: Vec<Rule>,
+    /// The schema as the walker for undocumented members needs it, compiled once.
+    nodes: Vec<Node>,
+    rules: Vec<rules::Compiled>,
 }
 
 impl std::fmt::Debug for DocumentValidator {
@@ -105,10 +110,13 @@ impl DocumentValidator {
             serde_json::from_str(schema_text).map_err(|e| SchemaError(e.to_string()))?;
         let compiled =
             jsonschema::draft202012::new(&schema).map_err(|e| SchemaError(e.to_string()))?;
-        let rules = match schema.get("x-dwdi-rules") {
+        let rules: Vec<Rule> = match schema.get("x-dwdi-rules") {
             Some(r) => serde_json::from_value(r.clone()).map_err(|e| SchemaError(e.to_string()))?,
             None => Vec::new(),
         };
+        let rules = rules.into_iter().map(rules::Compiled::new).collect();
+        let mut nodes = Vec::new();
+        Node::compile(&schema, &schema, &mut nodes, &mut HashMap::new());
         let title = schema
             .get("title")
             .and_then(Value::as_str)
@@ -116,8 +124,8 @@ impl DocumentValidator {
             .to_owned();
         Ok(DocumentValidator {
             title,
-            schema,
             compiled,
+            nodes,
             rules,
         })
     }
@@ -196,8 +204,8 @@ impl DocumentValidator {
                 ),
             }];
         }
-        let doc: Value = match serde_json::from_str(text) {
-            Ok(doc) => doc,
+        let (doc, repeated) = match parse::parse(text) {
+            Ok(parsed) => parsed,
             Err(e) => {
                 let full = e.to_string();
                 let message = full
@@ -217,36 +225,46 @@ impl DocumentValidator {
             }
         };
         let mut found: Vec<Found> = Vec::new();
-        for error in self.compiled.iter_errors(&doc) {
-            let d = describe(&error);
-            found.push(Found::value(
-                Severity::Error,
-                error.instance_path().to_string(),
-                d,
-            ));
-        }
-        let mut walker = Walker {
-            root: &self.schema,
-            out: &mut found,
-        };
-        walker.walk(&self.schema, &doc, &mut String::new());
-        for rule in &self.rules {
-            for breach in rules::check(rule, &doc) {
+        // The happy path asks the compiled schema for a yes first: collecting errors costs more.
+        if !self.compiled.is_valid(&doc) {
+            for error in self.compiled.iter_errors(&doc) {
+                let d = describe(&error);
                 found.push(Found::value(
                     Severity::Error,
-                    breach.pointer,
-                    Described {
-                        kind: "rule",
-                        expected: None,
-                        found: None,
-                        message: breach.message,
-                    },
+                    error.instance_path().to_string(),
+                    d,
                 ));
             }
         }
-        // Positions cost a walk over the text: only a document with problems, or one that may
-        // repeat a member (which parsing hides), pays for it.
-        if found.is_empty() && !position::may_repeat_keys(text) {
+        let mut scratch = rules::Scratch::default();
+        if let Some(root) = self.nodes.first() {
+            let mut walker = Walker {
+                nodes: &self.nodes,
+                out: &mut found,
+                steps: std::mem::take(&mut scratch.steps),
+            };
+            walker.walk(root, &doc);
+            scratch.steps = walker.steps;
+        }
+        let mut breaches = Vec::new();
+        for rule in &self.rules {
+            rule.check(&doc, &mut breaches, &mut scratch);
+        }
+        for breach in breaches {
+            found.push(Found::value(
+                Severity::Error,
+                breach.pointer,
+                Described {
+                    kind: "rule",
+                    expected: None,
+                    found: None,
+                    message: breach.message,
+                },
+            ));
+        }
+        // Positions cost a walk over the text: only a document with problems, or one that
+        // repeats a member (which the parsed value hides, but parsing noticed), pays for it.
+        if found.is_empty() && !repeated {
             return Vec::new();
         }
         let positions = Positions::index(text);
@@ -336,56 +354,118 @@ impl Found {
     }
 }
 
-/// Walks the document alongside its schema to judge members the schema does not describe.
-struct Walker<'a> {
-    root: &'a Value,
-    out: &'a mut Vec<Found>,
+/// A schema (after following one local `$ref`) as the walker needs it: what it documents of
+/// an object, a map and an array. Children are indices into the validator's node list.
+#[derive(Debug, Default)]
+struct Node {
+    /// `properties`: each documented member with its schema, in the schema's order.
+    props: Option<Vec<(String, usize)>>,
+    /// `additionalProperties` (when there are no `properties`): the values' schema and the
+    /// known keys (`x-dwdi-known-keys`).
+    map: Option<(usize, Vec<String>)>,
+    /// `items`.
+    items: Option<usize>,
 }
 
-impl<'a> Walker<'a> {
-    /// Follows a local `$ref` (`#/$defs/Name`).
-    fn resolve(&self, schema: &'a Value) -> &'a Value {
-        match schema.get("$ref").and_then(Value::as_str) {
+impl Node {
+    /// Compiles `schema` (and what it leads to) into `nodes`, once per distinct schema, and
+    /// returns its index.
+    fn compile(
+        root: &Value,
+        schema: &Value,
+        nodes: &mut Vec<Node>,
+        seen: &mut HashMap<*const Value, usize>,
+    ) -> usize {
+        // Follows a local `$ref` (`#/$defs/Name`), once.
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
             Some(r) => r
                 .strip_prefix('#')
-                .and_then(|p| self.root.pointer(p))
+                .and_then(|p| root.pointer(p))
                 .unwrap_or(schema),
             None => schema,
+        };
+        if let Some(id) = seen.get(&(schema as *const Value)) {
+            return *id;
         }
+        let id = nodes.len();
+        nodes.push(Node::default());
+        seen.insert(schema as *const Value, id);
+        let props = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|props| {
+                props
+                    .iter()
+                    .map(|(k, s)| (k.clone(), Node::compile(root, s, nodes, seen)))
+                    .collect()
+            });
+        let map = match (&props, schema.get("additionalProperties")) {
+            (None, Some(values)) => {
+                let known = schema
+                    .get("x-dwdi-known-keys")
+                    .and_then(Value::as_array)
+                    .map(|k| {
+                        k.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some((Node::compile(root, values, nodes, seen), known))
+            }
+            _ => None,
+        };
+        let items = schema
+            .get("items")
+            .map(|items| Node::compile(root, items, nodes, seen));
+        nodes[id] = Node { props, map, items };
+        id
     }
 
-    fn walk(&mut self, schema: &'a Value, value: &Value, pointer: &mut String) {
-        let schema = self.resolve(schema);
+    /// The schema of the documented member `key`.
+    fn prop(props: &[(String, usize)], key: &str) -> Option<usize> {
+        props.iter().find(|(k, _)| k == key).map(|(_, id)| *id)
+    }
+}
+
+/// Walks the document alongside its schema to judge members the schema does not describe.
+/// It allocates only when it finds something (and for its list of steps).
+struct Walker<'a, 'v> {
+    nodes: &'a [Node],
+    out: &'a mut Vec<Found>,
+    steps: Vec<Step<'v>>,
+}
+
+impl<'a, 'v> Walker<'a, 'v> {
+    fn pointer(&self) -> String {
+        rules::render(&[], &self.steps)
+    }
+
+    fn walk(&mut self, node: &'a Node, value: &'v Value) {
         match value {
             Value::Object(members) => {
-                if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-                    self.unknown_members(props, members, pointer);
+                if let Some(props) = &node.props {
+                    if members.keys().any(|k| Node::prop(props, k).is_none()) {
+                        self.unknown_members(props, members);
+                    }
                     for (key, child) in members {
-                        if let Some(child_schema) = props.get(key) {
-                            let len = pointer.len();
-                            pointer.push('/');
-                            pointer.push_str(&position::escape_token(key));
-                            self.walk(child_schema, child, pointer);
-                            pointer.truncate(len);
+                        if let Some(id) = Node::prop(props, key) {
+                            self.steps.push(Step::Key(key));
+                            self.walk(&self.nodes[id], child);
+                            self.steps.pop();
                         }
                     }
-                } else if let Some(values) = schema.get("additionalProperties") {
-                    let known: Vec<&str> = schema
-                        .get("x-dwdi-known-keys")
-                        .and_then(Value::as_array)
-                        .map(|k| k.iter().filter_map(Value::as_str).collect())
-                        .unwrap_or_default();
+                } else if let Some((values, known)) = &node.map {
                     for (key, child) in members {
-                        let len = pointer.len();
-                        pointer.push('/');
-                        pointer.push_str(&position::escape_token(key));
-                        if !known.is_empty() && !known.contains(&key.as_str()) {
-                            let hint = did_you_mean(key, known.iter().copied())
+                        self.steps.push(Step::Key(key));
+                        if !known.is_empty() && !known.iter().any(|k| k == key) {
+                            let hint = did_you_mean(key, known.iter().map(String::as_str))
                                 .map(|k| format!("did you mean `{k}`? "))
                                 .unwrap_or_default();
+                            let pointer = self.pointer();
                             self.out.push(Found::key(
                                 Severity::Warning,
-                                pointer.clone(),
+                                pointer,
                                 Described {
                                     kind: "unknown-key",
                                     expected: Some(format!("one of {}", known.join(", "))),
@@ -397,19 +477,17 @@ impl<'a> Walker<'a> {
                                 },
                             ));
                         }
-                        self.walk(values, child, pointer);
-                        pointer.truncate(len);
+                        self.walk(&self.nodes[*values], child);
+                        self.steps.pop();
                     }
                 }
             }
             Value::Array(items) => {
-                if let Some(item_schema) = schema.get("items") {
+                if let Some(id) = node.items {
                     for (i, item) in items.iter().enumerate() {
-                        let len = pointer.len();
-                        pointer.push('/');
-                        pointer.push_str(&i.to_string());
-                        self.walk(item_schema, item, pointer);
-                        pointer.truncate(len);
+                        self.steps.push(Step::Index(i));
+                        self.walk(&self.nodes[id], item);
+                        self.steps.pop();
                     }
                 }
             }
@@ -417,20 +495,20 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn unknown_members(
-        &mut self,
-        props: &Map<String, Value>,
-        members: &Map<String, Value>,
-        pointer: &str,
-    ) {
+    fn unknown_members(&mut self, props: &[(String, usize)], members: &'v Map<String, Value>) {
         for key in members.keys() {
-            if props.contains_key(key) {
+            if Node::prop(props, key).is_some() {
                 continue;
             }
-            let at = format!("{pointer}/{}", position::escape_token(key));
+            self.steps.push(Step::Key(key));
+            let at = self.pointer();
+            self.steps.pop();
             // A near-miss of a documented member that is not there is almost surely a typo.
-            let missing = props.keys().filter(|p| !members.contains_key(*p));
-            match did_you_mean(key, missing.map(String::as_str)) {
+            let missing = props
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .filter(|p| !members.contains_key(*p));
+            match did_you_mean(key, missing) {
                 Some(near) => self.out.push(Found::key(
                     Severity::Error,
                     at,
@@ -450,7 +528,11 @@ impl<'a> Walker<'a> {
                         found: Some(format!("`{key}`")),
                         message: format!(
                             "undocumented member `{key}` (allowed; documented members here: {})",
-                            props.keys().cloned().collect::<Vec<_>>().join(", ")
+                            props
+                                .iter()
+                                .map(|(p, _)| p.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     },
                 )),

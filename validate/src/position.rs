@@ -94,34 +94,43 @@ impl Positions {
 /// member name (no object has two members with the same name), without building pointers.
 /// It may answer true for texts that repeat nothing; it never answers false for one that does.
 pub fn may_repeat_keys(text: &str) -> bool {
-    // Keys of each open object; string contents are compared as raw slices, which is exact
-    // for repeats written the same way and errs towards true otherwise.
+    // The keys of every open object in one fixed list, each object's from where it starts;
+    // string contents are compared as raw slices, which is exact for repeats written the same
+    // way and errs towards true otherwise. No allocation: past the fixed sizes (deep nesting,
+    // many members), comparing would cost more than indexing, so the answer is "maybe".
+    const KEYS: usize = 96;
+    const DEPTH: usize = 64;
     let bytes = text.as_bytes();
-    let mut stack: Vec<Vec<&[u8]>> = Vec::new();
-    let mut containers: Vec<bool> = Vec::new(); // true = object
+    let mut keys: [&[u8]; KEYS] = [&[]; KEYS];
+    let mut key_count = 0;
+    let mut starts = [0usize; DEPTH];
+    let mut objects: u64 = 0; // bit d: the container at depth d is an object
+    let mut depth = 0;
     let mut expect_key = false;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'{' => {
-                stack.push(Vec::new());
-                containers.push(true);
-                expect_key = true;
+            open @ (b'{' | b'[') => {
+                if depth == DEPTH {
+                    return true;
+                }
+                starts[depth] = key_count;
+                if open == b'{' {
+                    objects |= 1 << depth;
+                } else {
+                    objects &= !(1 << depth);
+                }
+                depth += 1;
+                expect_key = open == b'{';
             }
-            b'[' => {
-                containers.push(false);
+            b'}' | b']' => {
+                if depth > 0 {
+                    depth -= 1;
+                    key_count = starts[depth];
+                }
                 expect_key = false;
             }
-            b'}' => {
-                stack.pop();
-                containers.pop();
-                expect_key = false;
-            }
-            b']' => {
-                containers.pop();
-                expect_key = false;
-            }
-            b',' => expect_key = containers.last() == Some(&true),
+            b',' => expect_key = depth > 0 && objects & (1 << (depth - 1)) != 0,
             b'"' => {
                 let start = i + 1;
                 i += 1;
@@ -131,12 +140,14 @@ pub fn may_repeat_keys(text: &str) -> bool {
                     }
                     i += 1;
                 }
-                if expect_key && let Some(keys) = stack.last_mut() {
+                if expect_key && depth > 0 {
                     let key = &bytes[start..i.min(bytes.len())];
-                    if key.contains(&b'\\') || keys.contains(&key) {
+                    let open = &keys[starts[depth - 1]..key_count];
+                    if key_count == KEYS || key.contains(&b'\\') || open.contains(&key) {
                         return true;
                     }
-                    keys.push(key);
+                    keys[key_count] = key;
+                    key_count += 1;
                 }
                 expect_key = false;
             }

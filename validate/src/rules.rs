@@ -3,6 +3,8 @@
 //!
 //! Paths are JSON pointers in which `*` matches every member or item.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -135,159 +137,381 @@ fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Checks one rule against a document.
 pub fn check(rule: &Rule, doc: &Value) -> Vec<Breach> {
     let mut out = Vec::new();
-    match rule {
-        Rule::Reference {
-            values,
-            among,
-            description,
-        } => {
-            let known: Vec<String> = select(doc, among).iter().map(|(_, v)| text(v)).collect();
-            for (pointer, v) in select(doc, values) {
-                let v = text(v);
-                if !known.contains(&v) {
+    Compiled::new(rule.clone()).check(doc, &mut out, &mut Scratch::default());
+    out
+}
+
+/// One token of a compiled path.
+#[derive(Debug, Clone)]
+enum Token {
+    /// `*`: every member or item.
+    Any,
+    /// A member name (decoded), or an item's index when it reads as one.
+    Name(String, Option<usize>),
+}
+
+/// A path compiled once, so that checking a document parses nothing.
+#[derive(Debug, Clone)]
+struct Path(Vec<Token>);
+
+impl Path {
+    fn new(path: &str) -> Self {
+        Path(
+            path.split('/')
+                .skip(1)
+                .map(|t| {
+                    let t = t.replace("~1", "/").replace("~0", "~");
+                    if t == "*" {
+                        Token::Any
+                    } else {
+                        let index = t.parse::<usize>().ok();
+                        Token::Name(t, index)
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// Calls `f` with each value the path selects and the steps to it, in document order (the
+    /// order [`select`] gives). Allocates nothing but the steps' growth.
+    fn visit<'v>(
+        &'v self,
+        value: &'v Value,
+        steps: &mut Vec<Step<'v>>,
+        f: &mut dyn FnMut(&[Step<'v>], &'v Value),
+    ) {
+        visit(&self.0, value, steps, f);
+    }
+}
+
+fn visit<'v>(
+    tokens: &'v [Token],
+    value: &'v Value,
+    steps: &mut Vec<Step<'v>>,
+    f: &mut dyn FnMut(&[Step<'v>], &'v Value),
+) {
+    let Some((token, rest)) = tokens.split_first() else {
+        f(steps, value);
+        return;
+    };
+    match (value, token) {
+        (Value::Array(items), Token::Any) => {
+            for (i, item) in items.iter().enumerate() {
+                steps.push(Step::Index(i));
+                visit(rest, item, steps, f);
+                steps.pop();
+            }
+        }
+        (Value::Object(map), Token::Any) => {
+            for (k, item) in map {
+                steps.push(Step::Key(k));
+                visit(rest, item, steps, f);
+                steps.pop();
+            }
+        }
+        (Value::Array(items), Token::Name(t, index)) => {
+            if let Some(item) = index.and_then(|i| items.get(i)) {
+                steps.push(Step::Raw(t));
+                visit(rest, item, steps, f);
+                steps.pop();
+            }
+        }
+        (Value::Object(map), Token::Name(t, _)) => {
+            if let Some(item) = map.get(t) {
+                steps.push(Step::Key(t));
+                visit(rest, item, steps, f);
+                steps.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One step of a pointer, kept unrendered until a breach needs it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step<'v> {
+    /// A member name (escaped when rendered).
+    Key(&'v str),
+    /// An item's index.
+    Index(usize),
+    /// A token written as is.
+    Raw(&'v str),
+}
+
+/// The JSON pointer of `prefix` followed by `steps`.
+pub(crate) fn render(prefix: &[Step<'_>], steps: &[Step<'_>]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for step in prefix.iter().chain(steps) {
+        out.push('/');
+        match step {
+            Step::Key(k) => out.push_str(&escape(k)),
+            Step::Index(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Step::Raw(t) => out.push_str(t),
+        }
+    }
+    out
+}
+
+/// A value as text (a string's contents, else its JSON), borrowed where it can be.
+fn text_of(value: &Value) -> Cow<'_, str> {
+    match value {
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+/// A set of texts: a list while small, hashed once large, so that huge documents stay linear.
+#[derive(Default)]
+struct Texts<'v> {
+    list: Vec<Cow<'v, str>>,
+    hashed: std::collections::HashSet<Cow<'v, str>>,
+}
+
+impl<'v> Texts<'v> {
+    const SMALL: usize = 16;
+
+    fn contains(&self, text: &str) -> bool {
+        if self.list.len() < Self::SMALL {
+            self.list.iter().any(|t| t == text)
+        } else {
+            self.hashed.contains(text)
+        }
+    }
+
+    fn insert(&mut self, text: Cow<'v, str>) {
+        if self.list.len() + 1 == Self::SMALL {
+            self.hashed.extend(self.list.iter().cloned());
+        }
+        if self.list.len() + 1 >= Self::SMALL {
+            self.hashed.insert(text.clone());
+        }
+        self.list.push(text);
+    }
+
+    fn clear(&mut self) {
+        self.list.clear();
+        self.hashed.clear();
+    }
+}
+
+/// Lists a check reuses, so that checking many rules and documents allocates once.
+#[derive(Default)]
+pub(crate) struct Scratch<'v> {
+    /// Steps to the current value.
+    pub(crate) steps: Vec<Step<'v>>,
+    /// Steps within a scope.
+    inner: Vec<Step<'v>>,
+    /// Texts seen.
+    seen: Texts<'v>,
+}
+
+/// A rule with its paths compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    rule: Rule,
+    paths: Vec<Path>,
+}
+
+impl Compiled {
+    /// Compiles the rule's paths (in the order [`Rule::paths`] gives them).
+    pub(crate) fn new(rule: Rule) -> Self {
+        let paths = rule
+            .paths()
+            .into_iter()
+            .map(|(_, p)| Path::new(p))
+            .collect();
+        Compiled { rule, paths }
+    }
+
+    /// Appends every breach of the rule in `doc` to `out`, in the order [`check`] gives them.
+    /// A document that keeps the rule costs no allocation beyond the reusable `scratch`.
+    pub(crate) fn check<'v>(
+        &'v self,
+        doc: &'v Value,
+        out: &mut Vec<Breach>,
+        scratch: &mut Scratch<'v>,
+    ) {
+        let Scratch { steps, inner, seen } = scratch;
+        steps.clear();
+        inner.clear();
+        seen.clear();
+        match &self.rule {
+            Rule::Reference {
+                among, description, ..
+            } => {
+                let (values_path, among_path) = (&self.paths[0], &self.paths[1]);
+                let known = seen;
+                among_path.visit(doc, steps, &mut |_, v| known.insert(text_of(v)));
+                values_path.visit(doc, steps, &mut |at, v| {
+                    let v = text_of(v);
+                    if !known.contains(&v) {
+                        out.push(Breach {
+                            pointer: render(&[], at),
+                            message: format!(
+                                "{description} Expected one of {} (the values at {among}), found \"{v}\"",
+                                if known.list.is_empty() {
+                                    "(none)".to_owned()
+                                } else {
+                                    known.list.join(", ")
+                                }
+                            ),
+                        });
+                    }
+                });
+            }
+            Rule::Count {
+                items,
+                field,
+                equals,
+                exactly,
+                description,
+            } => {
+                let path = &self.paths[0];
+                let is_match = |item: &Value| {
+                    item.get(field)
+                        .is_some_and(|v| text_of(v) == equals.as_str())
+                };
+                let mut count = 0;
+                path.visit(doc, steps, &mut |_, item| {
+                    count += usize::from(is_match(item))
+                });
+                if count != *exactly {
+                    let mut matching = Vec::new();
+                    path.visit(doc, steps, &mut |at, item| {
+                        if is_match(item) {
+                            matching.push(render(&[], at));
+                        }
+                    });
+                    let pointer = match matching.get(*exactly) {
+                        Some(extra) => extra.clone(),
+                        None => parent(items),
+                    };
                     out.push(Breach {
                         pointer,
                         message: format!(
-                            "{description} Expected one of {} (the values at {among}), found \"{v}\"",
-                            if known.is_empty() {
-                                "(none)".to_owned()
+                            "{description} Expected exactly {exactly} item with {field} \"{equals}\", found {}{}",
+                            matching.len(),
+                            if matching.is_empty() {
+                                String::new()
                             } else {
-                                known.join(", ")
+                                format!(" ({})", matching.join(", "))
                             }
                         ),
                     });
                 }
             }
-        }
-        Rule::Count {
-            items,
-            field,
-            equals,
-            exactly,
-            description,
-        } => {
-            let matching: Vec<String> = select(doc, items)
-                .into_iter()
-                .filter(|(_, item)| item.get(field).map(text).as_deref() == Some(equals))
-                .map(|(p, _)| p)
-                .collect();
-            if matching.len() != *exactly {
-                let pointer = match matching.get(*exactly) {
-                    Some(extra) => extra.clone(),
-                    None => parent(items),
-                };
-                out.push(Breach {
-                    pointer,
-                    message: format!(
-                        "{description} Expected exactly {exactly} item with {field} \"{equals}\", found {}{}",
-                        matching.len(),
-                        if matching.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", matching.join(", "))
-                        }
-                    ),
-                });
-            }
-        }
-        Rule::Pair {
-            items,
-            key,
-            value,
-            from,
-            to,
-            allowed,
-            description,
-        } => {
-            let selected = select(doc, items);
-            let with_key = |k: &str| -> Vec<(String, &Value)> {
-                selected
-                    .iter()
-                    .filter(|(_, item)| item.get(key).map(text).as_deref() == Some(k))
-                    .cloned()
-                    .collect()
-            };
-            for (_, deciding) in with_key(from) {
-                let Some(decided) = deciding.get(value).map(text) else {
-                    continue;
-                };
-                let Some(ok) = allowed.get(&decided) else {
-                    continue;
-                };
-                for (pointer, item) in with_key(to) {
-                    if let Some(v) = item.get(value).map(text)
-                        && !ok.contains(&v)
-                    {
-                        out.push(Breach {
-                            pointer: format!("{pointer}/{}", escape(value)),
-                            message: format!(
-                                "{description} Expected a {to} {value} of {} for a {from} {value} \"{decided}\", found \"{v}\"",
-                                ok.join(", ")
-                            ),
-                        });
+            Rule::Pair {
+                key,
+                value,
+                from,
+                to,
+                allowed,
+                description,
+                ..
+            } => {
+                let path = &self.paths[0];
+                let has_key =
+                    |item: &Value, k: &str| item.get(key).is_some_and(|v| text_of(v) == k);
+                let mut deciding: Vec<&Value> = Vec::new();
+                path.visit(doc, steps, &mut |_, item| {
+                    if has_key(item, from) {
+                        deciding.push(item);
                     }
-                }
-            }
-        }
-        Rule::AnyOfKeys {
-            at,
-            keys,
-            description,
-        } => {
-            for (pointer, v) in select(doc, at) {
-                if let Value::Object(map) = v
-                    && !keys.iter().any(|k| map.contains_key(k))
-                {
-                    out.push(Breach {
-                        pointer,
-                        message: format!(
-                            "{description} Expected the member {}, found neither",
-                            keys.iter()
-                                .map(|k| format!("`{k}`"))
-                                .collect::<Vec<_>>()
-                                .join(" or ")
-                        ),
+                });
+                for item in deciding {
+                    let Some(decided) = item.get(value).map(text_of) else {
+                        continue;
+                    };
+                    let Some(ok) = allowed.get(decided.as_ref()) else {
+                        continue;
+                    };
+                    path.visit(doc, steps, &mut |at, item| {
+                        if !has_key(item, to) {
+                            return;
+                        }
+                        if let Some(v) = item.get(value).map(text_of)
+                            && !ok.iter().any(|o| *o == v)
+                        {
+                            out.push(Breach {
+                                pointer: render(at, &[Step::Key(value)]),
+                                message: format!(
+                                    "{description} Expected a {to} {value} of {} for a {from} {value} \"{decided}\", found \"{v}\"",
+                                    ok.join(", ")
+                                ),
+                            });
+                        }
                     });
                 }
             }
-        }
-        Rule::Unique {
-            within,
-            values,
-            description,
-        } => {
-            for (scope_pointer, scope) in select(doc, within) {
-                let mut seen: Vec<(String, String)> = Vec::new();
-                for path in values {
-                    for (pointer, v) in select(scope, path) {
-                        let v = text(v);
-                        let full = format!("{scope_pointer}{pointer}");
-                        if let Some((first, _)) = seen.iter().find(|(_, s)| *s == v) {
-                            out.push(Breach {
-                                pointer: full,
-                                message: format!(
-                                    "{description} Found \"{v}\" again (first at {first})"
-                                ),
-                            });
-                        } else {
-                            seen.push((full, v));
-                        }
+            Rule::AnyOfKeys {
+                keys, description, ..
+            } => {
+                self.paths[0].visit(doc, steps, &mut |at, v| {
+                    if let Value::Object(map) = v
+                        && !keys.iter().any(|k| map.contains_key(k))
+                    {
+                        out.push(Breach {
+                            pointer: render(&[], at),
+                            message: format!(
+                                "{description} Expected the member {}, found neither",
+                                keys.iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(" or ")
+                            ),
+                        });
                     }
-                }
+                });
+            }
+            Rule::Unique { description, .. } => {
+                let (within, values) = (&self.paths[0], &self.paths[1..]);
+                within.visit(doc, steps, &mut |scope_at, scope| {
+                    seen.clear();
+                    for path in values {
+                        path.visit(scope, inner, &mut |at, v| {
+                            let v = text_of(v);
+                            if seen.contains(&v) {
+                                let first = first_at(values, scope, &v)
+                                    .map(|first| render(scope_at, &first))
+                                    .unwrap_or_default();
+                                out.push(Breach {
+                                    pointer: render(scope_at, at),
+                                    message: format!(
+                                        "{description} Found \"{v}\" again (first at {first})"
+                                    ),
+                                });
+                            } else {
+                                seen.insert(v);
+                            }
+                        });
+                    }
+                });
             }
         }
     }
-    out
+}
+
+/// The steps to the first value at `paths` (in order) within `scope` whose text is `text`.
+fn first_at<'v>(paths: &'v [Path], scope: &'v Value, text: &str) -> Option<Vec<Step<'v>>> {
+    let mut steps = Vec::new();
+    let mut first = None;
+    for path in paths {
+        path.visit(scope, &mut steps, &mut |at, v| {
+            if first.is_none() && text_of(v) == text {
+                first = Some(at.to_vec());
+            }
+        });
+        if first.is_some() {
+            break;
+        }
+    }
+    first
 }
 
 /// The path up to its first wildcard, as a pointer to report at.
@@ -295,5 +519,67 @@ fn parent(path: &str) -> String {
     match path.find("/*") {
         Some(i) => path[..i].to_owned(),
         None => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn compiled_paths_select_what_select_selects_in_the_same_order() {
+        let doc = json!({
+            "a/b": [{"x": 1, "y~": [2, 3]}, {"x": "4"}],
+            "c": {"k1": {"x": 5}, "k/2": {"x": 6}},
+            "d": [[7], [8, 9]]
+        });
+        for path in [
+            "",
+            "/a~1b/*/x",
+            "/a~1b/1/x",
+            "/a~1b/*/y~0/*",
+            "/c/*/x",
+            "/d/*/*",
+            "/d/1/0",
+            "/d/01/0",
+            "/missing/*",
+            "/c/k1/x/deeper",
+        ] {
+            let mut steps = Vec::new();
+            let mut ours = Vec::new();
+            Path::new(path).visit(&doc, &mut steps, &mut |at, v| {
+                ours.push((render(&[], at), v.clone()))
+            });
+            let theirs: Vec<(String, Value)> = select(&doc, path)
+                .into_iter()
+                .map(|(p, v)| (p, v.clone()))
+                .collect();
+            assert_eq!(ours, theirs, "{path}");
+        }
+    }
+
+    #[test]
+    fn large_scopes_stay_linear_and_report_each_repeat_once_with_the_first() {
+        let mut tables: Vec<String> = (0..40).map(|i| format!("t{i}")).collect();
+        tables.extend(["t3".to_owned(), "t39".to_owned(), "t3".to_owned()]);
+        let doc = json!({"c": [{"table": tables}]});
+        let rule = Rule::Unique {
+            description: "Unique.".into(),
+            within: "/c/*".into(),
+            values: vec!["/table/*".into()],
+        };
+        let pointers: Vec<String> = check(&rule, &doc)
+            .into_iter()
+            .map(|b| format!("{} {}", b.pointer, b.message))
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/c/0/table/40 Unique. Found \"t3\" again (first at /c/0/table/3)",
+                "/c/0/table/41 Unique. Found \"t39\" again (first at /c/0/table/39)",
+                "/c/0/table/42 Unique. Found \"t3\" again (first at /c/0/table/3)",
+            ]
+        );
     }
 }
