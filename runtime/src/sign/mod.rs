@@ -127,3 +127,14 @@ pub(crate) fn ascii(buf: &[u8]) -> &str {
 
 /// `application/x-www-form-urlencoded`.
 pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// Adds the unsigned `user-agent` and `accept` headers unless a hook already set them; both
+/// signers send them the same way.
+fn add_unsigned_defaults(headers: &mut Vec<(Cow<'static, str>, String)>, user_agent: &str) {
+    if !headers.iter().any(|(n, _)| n == "user-agent") {
+        headers.push(("user-agent".into(), user_agent.to_owned()));
+    }
+    if !headers.iter().any(|(n, _)| n == "accept") {
+        headers.push(("accept".into(), "application/json".to_owned()));
+    }
+}

@@ -141,12 +141,7 @@ pub(crate) fn sign(input: &SignInput<'_>) -> SignedRequest {
     auth.push_str(",Signature=");
     auth.push_str(ascii(&signature));
     headers.push(("authorization".into(), auth));
-    if !headers.iter().any(|(n, _)| n == "user-agent") {
-        headers.push(("user-agent".into(), input.user_agent.to_owned()));
-    }
-    if !headers.iter().any(|(n, _)| n == "accept") {
-        headers.push(("accept".into(), "application/json".to_owned()));
-    }
+    super::add_unsigned_defaults(&mut headers, input.user_agent);
 
     SignedRequest {
         method: req.method,
