@@ -2,25 +2,21 @@
 //! signed headers, `+` or `%20` for spaces) and the legacy V2 query signature (HMAC-SHA1);
 //! access keys and STS tokens; a date more than 15 minutes off; a reused nonce.
 //!
-//! Written from wire-protocol.md, independently of the runtime's signer: the query is decoded
-//! form-style and re-encoded canonically, and the canonical request is rebuilt from the
-//! `SignedHeaders` list the client gave. Secrets are compared, never logged.
+//! The signature math (decoding, canonical forms, V3 and V2) is the shared verifier's
+//! (`dwdi-wire-verify`, independent of the runtime's signer); this module keeps the mock's
+//! policy: which keys exist, which STS token goes with which key, the clock skew, the nonce
+//! window, and the gateway's codes for each failure. Secrets are compared, never logged.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
-use sha2::{Digest, Sha256};
+use dwdi_wire_verify::{Request, Scheme, VerifyError};
 
 use crate::errors::{Failure, STS_TOKEN_MISMATCH, gateway};
 
 /// The largest difference between the request's date and the server's clock.
 pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
-
-const V3_ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
 /// A request as it came off the wire.
 #[derive(Debug, Clone, Copy)]
@@ -124,53 +120,6 @@ impl NonceCache {
     }
 }
 
-/// Decodes a query or form body form-style: `+` is a space, `%XX` a byte, UTF-8 required.
-pub fn form_decode(text: &str) -> Result<Vec<(String, String)>, Failure> {
-    let mut out = Vec::new();
-    for pair in text.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        out.push((decode_component(k)?, decode_component(v)?));
-    }
-    Ok(out)
-}
-
-fn decode_component(s: &str) -> Result<String, Failure> {
-    let plus = s.replace('+', " ");
-    let bytes: Vec<u8> = percent_encoding::percent_decode_str(&plus).collect();
-    String::from_utf8(bytes).map_err(|_| {
-        Failure::gateway(
-            gateway::INVALID_PARAMETER,
-            "The query string is not valid UTF-8 after percent-decoding.",
-        )
-    })
-}
-
-/// RFC 3986 encoding: unreserved `A-Za-z0-9-_.~` kept, every other byte `%XX` upper-case.
-pub fn rfc3986(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The canonical query: pairs encoded, sorted by name then value (bytes), joined with `&`.
-pub fn canonical_query(params: &[(String, String)]) -> String {
-    let mut enc: Vec<(String, String)> = params
-        .iter()
-        .map(|(k, v)| (rfc3986(k), rfc3986(v)))
-        .collect();
-    enc.sort();
-    enc.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 fn unix(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
@@ -221,233 +170,78 @@ fn lookup<'k>(
     Ok(entry)
 }
 
-fn mismatch(detail: String) -> Failure {
-    Failure::gateway(
-        gateway::SIGNATURE_DOES_NOT_MATCH,
-        format!("Specified signature does not match our calculation. {detail}"),
-    )
+/// Maps the verifier's finding to the gateway's answer. A mismatch names what the server
+/// signed (V3: the hashed canonical request; V2: the string to sign), as the service does, so a
+/// client can compare it with its own.
+fn failure(e: VerifyError) -> Failure {
+    match e {
+        VerifyError::Undecodable { what, .. } => Failure::gateway(
+            gateway::INVALID_PARAMETER,
+            format!("The {what} is not valid UTF-8 after percent-decoding."),
+        ),
+        VerifyError::Unsigned => incomplete("no authorization header and no Signature parameter"),
+        VerifyError::Incomplete(what) => incomplete(&what),
+        VerifyError::BodyHash { .. } => Failure::gateway(
+            gateway::SIGNATURE_DOES_NOT_MATCH,
+            "Specified signature does not match our calculation. x-acs-content-sha256 is not the SHA-256 of the body.",
+        ),
+        VerifyError::Mismatch { hashed, signed, .. } => {
+            let detail = match hashed {
+                Some(hashed) => format!("The server's hashed canonical request is {hashed}."),
+                None => format!("The server's string to sign is: {signed}"),
+            };
+            Failure::gateway(
+                gateway::SIGNATURE_DOES_NOT_MATCH,
+                format!("Specified signature does not match our calculation. {detail}"),
+            )
+        }
+        other => incomplete(&other.to_string()),
+    }
 }
 
-/// Authenticates `req` against `keys` at `now`, recording its nonce in `nonces`.
+/// Authenticates `req` against `keys` at `now`, recording its nonce in `nonces`: the
+/// signature's parts, then the key and its STS token, then the signature, the date and the
+/// nonce, in the gateway's order.
 pub fn verify(
     req: &Incoming<'_>,
     keys: &HashMap<String, KeyEntry>,
     now: SystemTime,
     nonces: &NonceCache,
 ) -> Result<Verified, Failure> {
-    let mut params = form_decode(req.query)?;
-    let form = req
-        .header("content-type")
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    let body_params = if form && !req.body.is_empty() {
-        let text = std::str::from_utf8(req.body).map_err(|_| {
-            Failure::gateway(gateway::INVALID_PARAMETER, "The form body is not UTF-8.")
-        })?;
-        form_decode(text)?
-    } else {
-        Vec::new()
+    let request = Request {
+        method: req.method,
+        // The mock serves RPC at `/` only and refuses other paths before authenticating.
+        path: "/",
+        query: req.query,
+        headers: req.headers,
+        body: req.body,
     };
-    if req.header("authorization").is_some() {
-        let v = verify_v3(req, &params, keys, now, nonces)?;
-        params.extend(body_params);
-        Ok(Verified { params, ..v })
-    } else if params.iter().any(|(k, _)| k == "Signature") {
-        params.extend(body_params);
-        verify_v2(req.method, params, keys, now, nonces)
-    } else {
-        Err(incomplete(
-            "no authorization header and no Signature parameter",
-        ))
-    }
-}
-
-fn verify_v3(
-    req: &Incoming<'_>,
-    query: &[(String, String)],
-    keys: &HashMap<String, KeyEntry>,
-    now: SystemTime,
-    nonces: &NonceCache,
-) -> Result<Verified, Failure> {
-    let auth = req.header("authorization").unwrap_or_default();
-    let rest = auth
-        .strip_prefix(V3_ALGORITHM)
-        .filter(|r| r.starts_with(' '))
-        .ok_or_else(|| {
-            incomplete("the authorization header does not start with ACS3-HMAC-SHA256")
-        })?;
-    let (mut credential, mut signed_headers, mut signature) = (None, None, None);
-    for part in rest.split(',') {
-        let (k, v) = part.trim().split_once('=').unwrap_or((part.trim(), ""));
-        match k {
-            "Credential" => credential = Some(v),
-            "SignedHeaders" => signed_headers = Some(v),
-            "Signature" => signature = Some(v),
-            _ => {}
-        }
-    }
-    let (Some(id), Some(signed), Some(signature)) = (credential, signed_headers, signature) else {
-        return Err(incomplete(
-            "the authorization header needs Credential, SignedHeaders and Signature",
-        ));
-    };
-    let names: Vec<&str> = signed.split(';').filter(|n| !n.is_empty()).collect();
-    for required in [
-        "host",
-        "x-acs-date",
-        "x-acs-signature-nonce",
-        "x-acs-action",
-    ] {
-        if !names.contains(&required) {
-            return Err(incomplete(&format!("{required} must be signed")));
-        }
-    }
-    if req.header("x-acs-security-token").is_some() && !names.contains(&"x-acs-security-token") {
-        return Err(incomplete("x-acs-security-token must be signed"));
-    }
-    let mut canonical_headers = String::new();
-    for name in &names {
-        if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(incomplete("SignedHeaders names must be lower case"));
-        }
-        let value = req
-            .header(name)
-            .ok_or_else(|| incomplete(&format!("signed header {name} is not in the request")))?;
-        canonical_headers.push_str(name);
-        canonical_headers.push(':');
-        canonical_headers.push_str(value.trim());
-        canonical_headers.push('\n');
-    }
-    let body_hash = hex::encode(Sha256::digest(req.body));
-    if let Some(claimed) = req.header("x-acs-content-sha256") {
-        if !claimed.eq_ignore_ascii_case(&body_hash) {
-            return Err(mismatch(
-                "x-acs-content-sha256 is not the SHA-256 of the body.".to_owned(),
-            ));
-        }
-    }
-    let entry = lookup(keys, id, req.header("x-acs-security-token"))?;
-    let canonical = format!(
-        "{}\n/\n{}\n{}\n{}\n{}",
-        req.method,
-        canonical_query(query),
-        canonical_headers,
-        signed,
-        req.header("x-acs-content-sha256").unwrap_or(&body_hash),
-    );
-    let hashed = hex::encode(Sha256::digest(canonical.as_bytes()));
-    let string_to_sign = format!("{V3_ALGORITHM}\n{hashed}");
-    let mut mac = Hmac::<Sha256>::new_from_slice(entry.secret.as_bytes())
-        .map_err(|_| mismatch(String::new()))?;
-    mac.update(string_to_sign.as_bytes());
-    let given = hex::decode(signature).unwrap_or_default();
-    if mac.verify_slice(&given).is_err() {
-        return Err(mismatch(format!(
-            "The server's hashed canonical request is {hashed}."
-        )));
-    }
-    let date = req
-        .header("x-acs-date")
-        .ok_or_else(|| incomplete("x-acs-date is missing"))?;
+    let parsed = dwdi_wire_verify::parse(request).map_err(failure)?;
+    let id = parsed.access_key_id();
+    let entry = lookup(keys, id, parsed.security_token())?;
+    parsed.verify(&entry.secret).map_err(failure)?;
+    let date = parsed
+        .date()
+        .ok_or_else(|| incomplete("the signing date is missing"))?;
     check_date(date, now)?;
-    let nonce = req
-        .header("x-acs-signature-nonce")
-        .ok_or_else(|| incomplete("x-acs-signature-nonce is missing"))?;
+    let nonce = parsed
+        .nonce()
+        .ok_or_else(|| incomplete("the signature nonce is missing"))?;
     if !nonces.record(id, nonce, unix(now)) {
         return Err(Failure::gateway(
             gateway::NONCE_USED,
             format!("Specified signature nonce {nonce:?} was used already."),
         ));
     }
-    let action = req.header("x-acs-action").unwrap_or_default().to_owned();
-    let version = req.header("x-acs-version").unwrap_or_default().to_owned();
     Ok(Verified {
         access_key_id: id.to_owned(),
-        action,
-        version,
-        params: query.to_vec(),
-        kind: SignatureKind::V3,
-    })
-}
-
-/// The V2 common parameters, which are not the operation's.
-const V2_COMMON: &[&str] = &[
-    "Action",
-    "Version",
-    "Format",
-    "Timestamp",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "AccessKeyId",
-    "SecurityToken",
-    "Signature",
-];
-
-fn verify_v2(
-    method: &str,
-    params: Vec<(String, String)>,
-    keys: &HashMap<String, KeyEntry>,
-    now: SystemTime,
-    nonces: &NonceCache,
-) -> Result<Verified, Failure> {
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let need = |name: &str| get(name).ok_or_else(|| incomplete(&format!("{name} is missing")));
-    let id = need("AccessKeyId")?;
-    let signature = need("Signature")?;
-    if need("SignatureMethod")? != "HMAC-SHA1" || need("SignatureVersion")? != "1.0" {
-        return Err(incomplete(
-            "SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0",
-        ));
-    }
-    let timestamp = need("Timestamp")?;
-    let nonce = need("SignatureNonce")?;
-    let entry = lookup(keys, id, get("SecurityToken"))?;
-    let signed: Vec<(String, String)> = params
-        .iter()
-        .filter(|(k, _)| k != "Signature")
-        .cloned()
-        .collect();
-    let string_to_sign = format!(
-        "{method}&{}&{}",
-        rfc3986("/"),
-        rfc3986(&canonical_query(&signed))
-    );
-    let mut mac = Hmac::<Sha1>::new_from_slice(format!("{}&", entry.secret).as_bytes())
-        .map_err(|_| mismatch(String::new()))?;
-    mac.update(string_to_sign.as_bytes());
-    let given = base64::engine::general_purpose::STANDARD
-        .decode(signature)
-        .unwrap_or_default();
-    if mac.verify_slice(&given).is_err() {
-        return Err(mismatch(format!(
-            "The server's string to sign is: {string_to_sign}"
-        )));
-    }
-    check_date(timestamp, now)?;
-    if !nonces.record(id, nonce, unix(now)) {
-        return Err(Failure::gateway(
-            gateway::NONCE_USED,
-            format!("Specified signature nonce {nonce:?} was used already."),
-        ));
-    }
-    let action = get("Action").unwrap_or_default().to_owned();
-    let version = get("Version").unwrap_or_default().to_owned();
-    let id = id.to_owned();
-    let op_params = params
-        .into_iter()
-        .filter(|(k, _)| !V2_COMMON.contains(&k.as_str()))
-        .collect();
-    Ok(Verified {
-        access_key_id: id,
-        action,
-        version,
-        params: op_params,
-        kind: SignatureKind::V2,
+        action: parsed.action().unwrap_or_default().to_owned(),
+        version: parsed.api_version().unwrap_or_default().to_owned(),
+        params: parsed.operation_params(),
+        kind: match parsed.scheme() {
+            Scheme::V3(_) => SignatureKind::V3,
+            Scheme::V2 => SignatureKind::V2,
+        },
     })
 }
 
@@ -540,24 +334,5 @@ mod tests {
             verify(&req, &keys, late, &nonces).unwrap_err().code,
             gateway::TIMESTAMP_EXPIRED
         );
-    }
-
-    #[test]
-    fn form_decoding_takes_plus_and_percent_20_alike() {
-        assert_eq!(
-            form_decode("a=x+y&b=x%20y&c=%2A~").unwrap(),
-            vec![
-                ("a".into(), "x y".into()),
-                ("b".into(), "x y".into()),
-                ("c".into(), "*~".into())
-            ]
-        );
-        assert_eq!(
-            canonical_query(&form_decode("b=x+y&a=*").unwrap()),
-            "a=%2A&b=x%20y"
-        );
-        assert!(form_decode("a=%FF").is_err());
-        // Malformed escapes are kept as text, as form decoders do.
-        assert_eq!(form_decode("a=%zz").unwrap()[0].1, "%zz");
     }
 }
