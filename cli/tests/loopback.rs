@@ -30,7 +30,7 @@ fn call_args(endpoint: &str, extra: &[&str]) -> Vec<String> {
 #[test]
 fn success_prints_the_response_json() {
     let body = r#"{"RequestId":"r0","Success":true,"Data":{"Status":"success","Message":""}}"#;
-    let server = TestServer::start(vec![Reply::json(200, body)]);
+    let server = TestServer::start_on_thread(vec![Reply::json(200, body)]);
     let run = dwdi(Creds::Sts, &call_args(&server.endpoint(), &[]));
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stderr, "");
@@ -62,7 +62,7 @@ fn success_prints_the_response_json() {
 
 #[test]
 fn service_error_prints_the_typed_error_with_exit_1() {
-    let server = TestServer::start(vec![Reply::json(
+    let server = TestServer::start_on_thread(vec![Reply::json(
         400,
         r#"{"RequestId":"r1","Code":"Param.Invalid","Message":"The parameter is invalid.","Recommend":"https://x"}"#,
     )]);
@@ -90,7 +90,7 @@ fn service_error_prints_the_typed_error_with_exit_1() {
 
 #[test]
 fn success_false_in_a_200_is_a_service_error() {
-    let server = TestServer::start(vec![Reply::json(
+    let server = TestServer::start_on_thread(vec![Reply::json(
         200,
         r#"{"RequestId":"r2","Success":false,"Code":"Forbidden.Access","Message":"No access."}"#,
     )]);
@@ -116,7 +116,7 @@ fn server_errors_are_retried_up_to_max_attempts() {
         503,
         r#"{"RequestId":"r3","Code":"ServiceUnavailable","Message":"Try later."}"#,
     );
-    let server = TestServer::start(vec![unavailable.clone(), unavailable]);
+    let server = TestServer::start_on_thread(vec![unavailable.clone(), unavailable]);
     let run = dwdi(
         Creds::Keys,
         &call_args(&server.endpoint(), &["--max-attempts", "2"]),
@@ -156,7 +156,7 @@ fn connection_refused_is_exit_3() {
 #[test]
 fn a_failed_outcome_in_a_200_answer_exits_1() {
     let body = r#"{"RequestId":"r5","Success":true,"Data":{"Status":"fail","Message":"fileId:[100] is invalid."}}"#;
-    let server = TestServer::start(vec![Reply::json(200, body)]);
+    let server = TestServer::start_on_thread(vec![Reply::json(200, body)]);
     let run = dwdi(Creds::Keys, &call_args(&server.endpoint(), &[]));
     assert_eq!(run.code, 1, "{run:?}");
     let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");

@@ -12,7 +12,7 @@ fn refused(op: &str, params: &[(&str, &str)], needles: &[&str]) -> Run {
 }
 
 fn refused_args(lead: &[&str], params: &[(&str, &str)], needles: &[&str]) -> Run {
-    let server = TestServer::start(vec![]);
+    let server = TestServer::start_on_thread(vec![]);
     let mut args: Vec<String> = vec!["call".into()];
     args.extend(lead.iter().map(|s| (*s).to_owned()));
     args.extend(param_args(params));

@@ -6,10 +6,20 @@ use dwdi_codegen::cases::{ExpectedResponse, Pinned, RequestCase, ResponseCase};
 use dwdi_codegen::model::{HttpMethod, OutcomeField};
 use dwdi_runtime::{AcsDate, Credentials, RetryPolicy, RpcRequest, Runtime, SignedRequest};
 use dwdi_test_support::{Received, Reply, TestServer, verify_v3};
+use dwdi_wire_verify::query::check_canonical;
 use serde_json::{Value, json};
 
 use crate::dispatch;
-use crate::wire::{check_canonical, decode_query, path_of};
+
+/// The path of a URL.
+fn path_of(url: &str) -> &str {
+    dwdi_wire_verify::split_target(url).0
+}
+
+/// The query's (name, value) pairs, decoded form-style by the shared verifier.
+pub fn decode_query(query: &str) -> Result<Vec<(String, String)>, String> {
+    dwdi_wire_verify::form::decode(query, "query").map_err(|e| e.to_string())
+}
 
 /// The credentials a case pins.
 pub fn credentials(pinned: &Pinned) -> Credentials {

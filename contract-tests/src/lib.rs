@@ -5,4 +5,3 @@ pub mod dispatch;
 pub mod harness;
 pub mod spec;
 pub mod strategies;
-pub mod wire;

@@ -3,11 +3,11 @@
 //! a canonical query, with a signature an independent V3 verifier accepts; tricky text
 //! (spaces, `*`, `~`, `/`, `+`, `=`, `&`, `%`, non-ASCII) survives.
 
-use dwdi_contract_tests::harness::{as_received, sign};
-use dwdi_contract_tests::wire::{check_canonical, decode_query};
+use dwdi_contract_tests::harness::{as_received, decode_query, sign};
 use dwdi_contract_tests::{spec, strategies};
 use dwdi_runtime::{AcsDate, Credentials, Runtime};
 use dwdi_test_support::verify_v3;
+use dwdi_wire_verify::query::check_canonical;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 

@@ -9,7 +9,6 @@ use dwdi_runtime::{
     AcsDate, Credentials, Endpoint, FixedClock, FixedNonce, HttpMethod, RpcRequest, Runtime,
     SignatureVersion, Signer,
 };
-use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 
 // V3 vector: Alibaba's V3 signature documentation, ECS RunInstances.
@@ -130,9 +129,10 @@ fn v3_form_body_is_hashed_and_content_type_signed() {
         .param("ProjectId", "1")
         .form_param("TaskContent", "{\"a\": \"b c\"}");
     let signed = v3_signer().sign(&req, &[], V3_DATE, V3_NONCE);
+    // `+` for a space in a form body, as the official SDK sends it.
     assert_eq!(
         signed.body.as_deref(),
-        Some("TaskContent=%7B%22a%22%3A%20%22b%20c%22%7D")
+        Some("TaskContent=%7B%22a%22%3A+%22b+c%22%7D")
     );
     assert_eq!(
         signed.header("content-type"),
@@ -145,6 +145,7 @@ fn v3_form_body_is_hashed_and_content_type_signed() {
     let auth = signed.header("authorization").unwrap_or_default();
     assert!(auth.contains("SignedHeaders=content-type;host;"), "{auth}");
     assert!(!signed.url.contains("TaskContent"));
+    verify(&signed, "YourAccessKeySecret").expect("the body's hash is signed");
 }
 
 #[test]
@@ -209,23 +210,30 @@ fn v2_public_vector_get_and_post() {
     );
 }
 
-/// Decodes a query into (name, value) pairs with an independent decoder.
+/// Decodes a query into (name, value) pairs with the shared, independent verifier's decoder.
 fn decode_query(q: &str) -> Vec<(String, String)> {
-    if q.is_empty() {
-        return Vec::new();
-    }
-    q.split('&')
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').expect("every pair has '='");
-            let d = |s: &str| {
-                percent_decode_str(s)
-                    .decode_utf8()
-                    .expect("utf-8")
-                    .into_owned()
-            };
-            (d(k), d(v))
-        })
-        .collect()
+    dwdi_wire_verify::form::decode(q, "query").expect("decodes")
+}
+
+/// Verifies `signed` with the shared verifier (independent of the runtime's signer).
+fn verify(
+    signed: &dwdi_runtime::SignedRequest,
+    secret: &str,
+) -> Result<(), dwdi_wire_verify::VerifyError> {
+    let headers: Vec<(String, String)> = signed
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.clone()))
+        .collect();
+    let (path, query) = dwdi_wire_verify::split_target(&signed.url);
+    let request = dwdi_wire_verify::Request {
+        method: signed.method.as_str(),
+        path,
+        query,
+        headers: &headers,
+        body: signed.body.as_deref().unwrap_or_default().as_bytes(),
+    };
+    dwdi_wire_verify::verify(request, secret).map(|_| ())
 }
 
 #[test]
@@ -260,12 +268,9 @@ fn v2_full_request_carries_common_params_token_and_a_verifiable_signature() {
         Some("nonce-1")
     );
     assert_eq!(pairs.get("AccessKeyId").map(String::as_str), Some("testid"));
-    // A verifier recomputes the signature from the decoded parameters.
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(sig, v2::signature("POST", &refs, "testsecret"));
+    assert!(!sig.is_empty());
+    verify(&signed, "testsecret").expect("the shared verifier accepts it");
+    assert!(verify(&signed, "othersecret").is_err());
     assert!(signed.header("authorization").is_none());
     assert!(!format!("{signed:?}").contains("sts%2Ftoken"));
     assert!(format!("{signed:?}").contains("SecurityToken=***"));
@@ -283,15 +288,14 @@ fn v2_form_params_are_signed_but_sent_in_the_body() {
         .form_param("TaskContent", "{}");
     let signed = signer.sign(&req, &[], "2016-02-23T12:46:24Z", "n");
     assert_eq!(signed.body.as_deref(), Some("TaskContent=%7B%7D"));
-    let mut pairs: BTreeMap<String, String> = decode_query(signed.query()).into_iter().collect();
+    let pairs: BTreeMap<String, String> = decode_query(signed.query()).into_iter().collect();
     assert!(!pairs.contains_key("TaskContent"));
-    let sig = pairs.remove("Signature").expect("Signature in the query");
-    pairs.insert("TaskContent".into(), "{}".into());
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(sig, v2::signature("POST", &refs, "testsecret"));
+    assert!(pairs.contains_key("Signature"));
+    // The shared verifier signs the body's parameters with the query's.
+    verify(&signed, "testsecret").expect("verifies with the body");
+    let mut without_body = signed.clone();
+    without_body.body = None;
+    assert!(verify(&without_body, "testsecret").is_err());
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! Loopback fixtures shared by the test suites: a tiny scripted HTTP/1.1 server on 127.0.0.1,
-//! a sleeper that records delays instead of sleeping, and a V3 signature verifier written
-//! independently of the runtime's signer.
+//! Loopback fixtures shared by the test suites: a tiny scripted HTTP/1.1 server on 127.0.0.1
+//! (on the caller's tokio runtime, or on its own thread for synchronous tests), a sleeper that
+//! records delays instead of sleeping, and adapters from a received request to the shared,
+//! independent verifier (`dwdi-wire-verify`).
 #![allow(missing_docs)]
 
 use std::collections::VecDeque;
@@ -82,6 +83,25 @@ impl TestServer {
             }
         });
         TestServer { addr, received }
+    }
+
+    /// Serves like [`TestServer::start`], on its own thread with its own tokio runtime, for
+    /// synchronous tests (such as those that run the `dwdi` binary). The server lives until
+    /// the test process ends.
+    pub fn start_on_thread(replies: Vec<Reply>) -> TestServer {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            rt.block_on(async move {
+                let server = TestServer::start(replies).await;
+                tx.send(server).expect("send the server");
+                std::future::pending::<()>().await;
+            });
+        });
+        rx.recv().expect("the server started")
     }
 
     pub fn endpoint(&self) -> String {
@@ -185,93 +205,55 @@ pub async fn closed_port() -> u16 {
     port
 }
 
-/// Verifies a received V3 request as the service would: decode the query form-style,
-/// re-encode it canonically, rebuild the canonical request from the listed signed headers,
-/// and compare signatures. Written independently of the runtime's signer.
-/// Decodes a query component form-style (`+` is a space), as the service does.
-pub fn form_decode(s: &str) -> String {
-    let plus = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&plus)
-        .decode_utf8_lossy()
-        .into_owned()
+/// Verifies a received request's signature, V3 or V2, with the shared verifier
+/// (`dwdi-wire-verify`, independent of the runtime's signer); the error says what does not
+/// match.
+pub fn verify_received(r: &Received, secret: &str) -> Result<(), String> {
+    verify_as(r, secret, None)
 }
 
+/// Verifies a received request's V3 signature with the shared verifier; a V2 signature is an
+/// error.
 pub fn verify_v3(r: &Received, secret: &str) -> Result<(), String> {
-    use hmac::{Hmac, Mac};
-    use sha2::{Digest, Sha256};
+    verify_as(r, secret, Some("V3"))
+}
 
-    fn enc(s: &str) -> String {
-        let mut out = String::new();
-        for b in s.bytes() {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-        out
-    }
-
-    let auth = r.header("authorization").ok_or("no authorization header")?;
-    let rest = auth
-        .strip_prefix("ACS3-HMAC-SHA256 ")
-        .ok_or("authorization is not ACS3-HMAC-SHA256")?;
-    let mut signed_headers = "";
-    let mut signature = "";
-    for part in rest.split(',') {
-        if let Some(v) = part.strip_prefix("SignedHeaders=") {
-            signed_headers = v;
-        } else if let Some(v) = part.strip_prefix("Signature=") {
-            signature = v;
-        }
-    }
-    let query = r.target.split_once('?').map_or("", |(_, q)| q);
-    let mut pairs: Vec<(String, String)> = if query.is_empty() {
-        Vec::new()
-    } else {
-        query
-            .split('&')
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (enc(&form_decode(k)), enc(&form_decode(v)))
-            })
-            .collect()
+fn verify_as(r: &Received, secret: &str, only: Option<&str>) -> Result<(), String> {
+    let (path, query) = dwdi_wire_verify::split_target(&r.target);
+    let request = dwdi_wire_verify::Request {
+        method: &r.method,
+        path,
+        query,
+        headers: &r.headers,
+        body: r.body.as_bytes(),
     };
-    pairs.sort();
-    let canonical_query = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut canonical_headers = String::new();
-    for name in signed_headers.split(';') {
-        let v = r
-            .header(name)
-            .ok_or(format!("signed header {name} missing"))?;
-        canonical_headers.push_str(&format!("{name}:{}\n", v.trim()));
+    let parsed = dwdi_wire_verify::verify(request, secret).map_err(|e| e.to_string())?;
+    let scheme = match parsed.scheme() {
+        dwdi_wire_verify::Scheme::V3(_) => "V3",
+        dwdi_wire_verify::Scheme::V2 => "V2",
+    };
+    match only {
+        Some(expected) if expected != scheme => {
+            Err(format!("signed with {scheme}, expected {expected}"))
+        }
+        _ => Ok(()),
     }
-    let body_hash = hex::encode(Sha256::digest(r.body.as_bytes()));
-    if r.header("x-acs-content-sha256") != Some(body_hash.as_str()) {
-        return Err("x-acs-content-sha256 does not match the body".into());
-    }
-    let canonical = format!(
-        "{}\n/\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{body_hash}",
-        r.method
-    );
-    let to_sign = format!(
-        "ACS3-HMAC-SHA256\n{}",
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    );
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|e| e.to_string())?;
-    mac.update(to_sign.as_bytes());
-    let expected = hex::encode(mac.finalize().into_bytes());
-    if expected == signature {
-        Ok(())
-    } else {
-        Err(format!(
-            "signature mismatch for canonical request:\n{canonical}"
-        ))
-    }
+}
+
+/// Decodes one query component form-style (`+` is a space), as the service does.
+///
+/// # Panics
+/// When the component is not UTF-8 once decoded (a test's request is).
+pub fn form_decode(s: &str) -> String {
+    dwdi_wire_verify::form::component(s, "query").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// An `http://127.0.0.1:PORT` endpoint on which nothing listens (bound, then released).
+pub fn closed_port_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}")
 }
 
 /// A server that accepts connections and never answers.

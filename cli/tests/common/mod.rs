@@ -1,15 +1,9 @@
-//! Shared test support: run the `dwdi` binary in a controlled environment, and a tiny
-//! scripted HTTP/1.1 server on 127.0.0.1.
+//! Shared test support: run the `dwdi` binary in a controlled environment; the loopback
+//! server comes from `dwdi-test-support`.
 #![allow(dead_code)] // Each test file uses a different subset.
 
-use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 /// Fixed fake credentials: never real, but still must never be printed.
 pub const ACCESS_KEY_ID: &str = "LTAItestAccessKeyId";
@@ -152,138 +146,8 @@ pub fn dwdi<S: AsRef<str>>(creds: Creds, args: &[S]) -> Run {
     Env::new(creds).run(args)
 }
 
-/// One scripted answer.
-#[derive(Debug, Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-}
-
-impl Reply {
-    pub fn json(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            body: body.to_owned(),
-        }
-    }
-}
-
-/// A request as the server received it.
-#[derive(Debug, Clone)]
-pub struct Received {
-    pub method: String,
-    pub target: String,
-    /// Lower-case names.
-    pub headers: Vec<(String, String)>,
-}
-
-impl Received {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A loopback HTTP/1.1 server on its own thread (with its own tokio runtime), answering
-/// `replies` in order, one per connection, then 599 to anything more.
-pub struct TestServer {
-    pub addr: SocketAddr,
-    received: Arc<Mutex<Vec<Received>>>,
-}
-
-impl TestServer {
-    pub fn start(replies: Vec<Reply>) -> TestServer {
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let rec = received.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind loopback");
-                tx.send(listener.local_addr().expect("local addr"))
-                    .expect("send addr");
-                let queue = Arc::new(Mutex::new(VecDeque::from(replies)));
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else {
-                        return;
-                    };
-                    let (rec, queue) = (rec.clone(), queue.clone());
-                    tokio::spawn(async move {
-                        let _ = handle(stream, rec, queue).await;
-                    });
-                }
-            });
-        });
-        let addr = rx.recv().expect("server address");
-        TestServer { addr, received }
-    }
-
-    pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub fn received(&self) -> Vec<Received> {
-        self.received.lock().expect("lock").clone()
-    }
-}
-
-async fn handle(
-    mut stream: TcpStream,
-    rec: Arc<Mutex<Vec<Received>>>,
-    queue: Arc<Mutex<VecDeque<Reply>>>,
-) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let method = request_line.next().unwrap_or_default().to_owned();
-    let target = request_line.next().unwrap_or_default().to_owned();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    rec.lock().expect("lock").push(Received {
-        method,
-        target,
-        headers,
-    });
-    let reply = queue
-        .lock()
-        .expect("lock")
-        .pop_front()
-        .unwrap_or_else(|| Reply::json(599, r#"{"Code":"Test.NoMoreReplies"}"#));
-    let out = format!(
-        "HTTP/1.1 {} Scripted\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
-        reply.status,
-        reply.body.len(),
-        reply.body
-    );
-    stream.write_all(out.as_bytes()).await?;
-    stream.shutdown().await
-}
-
-/// A loopback port nobody listens on (bound, then released).
-pub fn closed_port_endpoint() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    drop(listener);
-    format!("http://{addr}")
-}
+// The loopback server and its records are the shared test fixtures'. The CLI's tests are
+// synchronous (they run the binary), so the server runs on its own thread:
+// `TestServer::start_on_thread`. Each test file uses a different subset.
+#[allow(unused_imports)]
+pub use dwdi_test_support::{Reply, TestServer, closed_port_endpoint};
