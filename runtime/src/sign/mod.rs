@@ -104,12 +104,35 @@ pub(crate) struct SignInput<'a> {
     pub user_agent: &'a str,
 }
 
-/// Form-encodes body parameters (RFC 3986 encoding, which form decoding accepts).
+/// Form-encodes body parameters as `application/x-www-form-urlencoded`, byte for byte as the
+/// official SDKs do (Python 10.1.1: `urlencode` over the names sorted): pairs sorted by name,
+/// RFC 3986 escapes except that a space is `+`. The body is signed as sent (V3 hashes its
+/// bytes; V2 signs the decoded parameters), so matching the SDK's bytes is not needed for a
+/// valid signature; it makes the request identical to the SDK's, which the captured fixtures
+/// check.
 pub(crate) fn form_body(form: &[crate::request::Param]) -> String {
-    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect();
+    let mut refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect();
+    crate::encode::sort_params(&mut refs);
     let mut body = String::with_capacity(crate::encode::query_len(&refs));
-    crate::encode::write_query(&mut body, &refs);
+    for (i, (k, v)) in refs.iter().enumerate() {
+        if i > 0 {
+            body.push('&');
+        }
+        form_encode_into(&mut body, k);
+        body.push('=');
+        form_encode_into(&mut body, v);
+    }
     body
+}
+
+/// RFC 3986 encoding with `+` for a space (its other escapes are `%XX`, as in a query).
+fn form_encode_into(out: &mut String, s: &str) {
+    for (i, piece) in s.split(' ').enumerate() {
+        if i > 0 {
+            out.push('+');
+        }
+        crate::encode::encode_into(out, piece);
+    }
 }
 
 /// Lower-case hex of a 32-byte digest, on the stack.
