@@ -73,7 +73,8 @@ pub use env::{Env, MapEnv, ProcessEnv};
 pub use error::{ConfigError, Error, ErrorKind, ServiceError, TransportError};
 pub use outcome::{JsonText, OperationFailed, WaiterFailure, client_token};
 pub use request::{
-    Hooks, HttpMethod, NoHooks, Param, RequestParts, ResponseParts, RpcRequest, SignedRequest,
+    Hooks, HttpMethod, MAX_URL_LEN, NoHooks, Param, RequestParts, ResponseParts, RpcRequest,
+    SignedRequest, UrlTooLong,
 };
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use secret::Secret;

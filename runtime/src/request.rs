@@ -150,6 +150,51 @@ pub struct SignedRequest {
     pub hashed_canonical_request: Option<String>,
 }
 
+/// The longest URL the runtime sends, in bytes (the whole URL: scheme, host, path and query).
+///
+/// Why this number: the HTTP stack (reqwest over hyper) turns the URL into an `http::Uri`,
+/// which refuses 65,535 bytes or more, and the call then fails with reqwest's bare "Parsed Url
+/// is not a valid Uri" (a TaskParam of about 50 KB, percent-encoded, gets there). Nothing
+/// longer can be sent, so the runtime refuses at exactly that point, before sending, with the
+/// parameter to blame. A lower limit would be a guess: Alibaba publishes no URL limit for RPC
+/// calls, and the official SDK 10.1.1 sends these JSON parameters in the query too.
+pub const MAX_URL_LEN: usize = 65_534;
+
+/// A URL over [`MAX_URL_LEN`]: the request cannot be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlTooLong {
+    /// The URL's length in bytes.
+    pub url_len: usize,
+    /// [`MAX_URL_LEN`].
+    pub limit: usize,
+    /// The longest query parameter, the one to shorten (the URL's own name for it).
+    pub parameter: String,
+    /// That parameter's value, percent-encoded, in bytes (what it takes in the URL).
+    pub encoded_len: usize,
+    /// That parameter's value, decoded, in bytes (what the caller gave).
+    pub value_len: usize,
+}
+
+impl fmt::Display for UrlTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the URL would be {} bytes, over the limit of {} bytes; its longest query parameter \
+             is {}: {} bytes of value, {} bytes once percent-encoded; expected a URL of at most \
+             {} bytes (shorten {})",
+            self.url_len,
+            self.limit,
+            self.parameter,
+            self.value_len,
+            self.encoded_len,
+            self.limit,
+            self.parameter
+        )
+    }
+}
+
+impl std::error::Error for UrlTooLong {}
+
 /// The query parameter that carries the token in V2.
 const TOKEN_PARAM: &str = "SecurityToken=";
 /// The header that carries the token in V3.
@@ -167,6 +212,30 @@ impl SignedRequest {
     /// The query string (after `?`), empty when there is none.
     pub fn query(&self) -> &str {
         self.url.split_once('?').map_or("", |(_, q)| q)
+    }
+
+    /// Checks the URL against [`MAX_URL_LEN`]; over it, names the longest query parameter
+    /// with its sizes (never its value, which may be a token).
+    pub fn check_url_len(&self) -> Result<(), UrlTooLong> {
+        if self.url.len() <= MAX_URL_LEN {
+            return Ok(());
+        }
+        let (name, value) = self
+            .query()
+            .split('&')
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .max_by_key(|(_, value)| value.len())
+            .unwrap_or(("(the URL has no query)", ""));
+        // The runtime writes its query canonically: a decoded byte per `%XX`, one per other
+        // character.
+        let escapes = value.bytes().filter(|b| *b == b'%').count();
+        Err(UrlTooLong {
+            url_len: self.url.len(),
+            limit: MAX_URL_LEN,
+            parameter: name.to_owned(),
+            encoded_len: value.len(),
+            value_len: value.len() - 2 * escapes,
+        })
     }
 
     /// The request as HTTP/1.1 text, token included: for a dry-run the user asked for.

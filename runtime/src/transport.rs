@@ -625,6 +625,11 @@ impl Runtime {
         signed: &SignedRequest,
     ) -> Result<reqwest::RequestBuilder, Error> {
         let inner = &*self.inner;
+        // Refuse what the HTTP stack cannot send, naming the parameter (issue 13 #5).
+        signed.check_url_len().map_err(|e| Error::InvalidRequest {
+            action: action.to_owned(),
+            reason: e.to_string(),
+        })?;
         let method = match signed.method {
             HttpMethod::Post => reqwest::Method::POST,
             HttpMethod::Get => reqwest::Method::GET,
