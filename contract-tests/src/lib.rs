@@ -3,5 +3,6 @@
 
 pub mod dispatch;
 pub mod harness;
+pub mod sdk;
 pub mod spec;
 pub mod strategies;
