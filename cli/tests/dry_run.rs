@@ -238,19 +238,16 @@ fn verify_signature(json: &Value, key_id: &str, secret: &str) {
 fn the_dry_run_check_accepts_the_published_vector() {
     // Alibaba's V3 documentation vector (ECS RunInstances), as a dry-run would print it: the
     // JSON-to-request adaptation above loses nothing.
+    use dwdi_wire_verify::vectors::v3;
+    let headers: serde_json::Map<String, Value> = v3::headers()
+        .into_iter()
+        .map(|(name, value)| (name, Value::String(value)))
+        .collect();
     let json = serde_json::json!({
-        "method": "POST",
-        "url": "https://ecs.cn-shanghai.aliyuncs.com/?ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai",
-        "headers": {
-            "authorization": "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
-            "host": "ecs.cn-shanghai.aliyuncs.com",
-            "x-acs-action": "RunInstances",
-            "x-acs-content-sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-            "x-acs-date": "2023-10-26T10:22:32Z",
-            "x-acs-signature-nonce": "3156853299f313e23d1673dc12e1703d",
-            "x-acs-version": "2014-05-26"
-        },
-        "body": ""
+        "method": v3::METHOD,
+        "url": format!("https://{}/?{}", v3::HOST, v3::QUERY),
+        "headers": headers,
+        "body": "",
     });
-    verify_signature(&json, "YourAccessKeyId", "YourAccessKeySecret");
+    verify_signature(&json, v3::ACCESS_KEY_ID, v3::ACCESS_KEY_SECRET);
 }

@@ -37,14 +37,17 @@ pub fn credentials(pinned: &Pinned) -> Credentials {
 pub fn wire_params(case: &RequestCase) -> Vec<(String, String)> {
     case.params
         .iter()
-        .map(|(name, value)| {
-            let text = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            (name.clone(), text)
-        })
+        .map(|(name, value)| (name.clone(), wire_text(value)))
         .collect()
+}
+
+/// A parameter's value in wire form: a string as it is, anything else as JSON text (an
+/// integer in decimal).
+pub fn wire_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// Validates `params` on the dynamic path and signs them with the given date and nonce.

@@ -116,13 +116,7 @@ impl Fixture {
     pub fn wire_inputs(&self) -> Vec<(String, String)> {
         self.inputs
             .iter()
-            .map(|(name, value)| {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                (name.clone(), text)
-            })
+            .map(|(name, value)| (name.clone(), crate::harness::wire_text(value)))
             .collect()
     }
 }

@@ -1,5 +1,6 @@
-//! Public signing vectors (copied from wire-protocol.md as literals) and properties of the
-//! canonical query.
+//! Alibaba's public signing vectors (`dwdi_wire_verify::vectors`, the one copy of
+//! wire-protocol.md's) and properties of the canonical query; requests checked by the shared
+//! verifier.
 
 use std::collections::BTreeMap;
 
@@ -9,28 +10,28 @@ use dwdi_runtime::{
     AcsDate, Credentials, Endpoint, FixedClock, FixedNonce, HttpMethod, RpcRequest, Runtime,
     SignatureVersion, Signer,
 };
+use dwdi_wire_verify::vectors::{v2 as v2_vector, v3 as v3_vector};
 use proptest::prelude::*;
 
 // V3 vector: Alibaba's V3 signature documentation, ECS RunInstances.
-const V3_HOST: &str = "ecs.cn-shanghai.aliyuncs.com";
-const V3_DATE: &str = "2023-10-26T10:22:32Z";
-const V3_NONCE: &str = "3156853299f313e23d1673dc12e1703d";
-const V3_HASHED_CANONICAL: &str =
-    "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259";
-const V3_SIGNATURE: &str = "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0";
+const V3_HOST: &str = v3_vector::HOST;
+const V3_DATE: &str = v3_vector::DATE;
+const V3_NONCE: &str = v3_vector::NONCE;
+const V3_HASHED_CANONICAL: &str = v3_vector::HASHED_CANONICAL_REQUEST;
+const V3_SIGNATURE: &str = v3_vector::SIGNATURE;
+const V3_ID: &str = v3_vector::ACCESS_KEY_ID;
+const V3_SECRET: &str = v3_vector::ACCESS_KEY_SECRET;
 
 fn v3_request() -> RpcRequest {
-    RpcRequest::new("RunInstances", "2014-05-26")
-        .param(
-            "ImageId",
-            "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd",
-        )
-        .param("RegionId", "cn-shanghai")
+    v3_vector::PARAMS.iter().fold(
+        RpcRequest::new(v3_vector::ACTION, v3_vector::VERSION),
+        |r, (k, v)| r.param(*k, *v),
+    )
 }
 
 fn v3_signer() -> Signer {
     Signer::new(
-        Credentials::new("YourAccessKeyId", "YourAccessKeySecret"),
+        Credentials::new(V3_ID, V3_SECRET),
         Endpoint::https(V3_HOST).expect("valid host"),
         SignatureVersion::V3,
     )
@@ -45,15 +46,11 @@ fn v3_public_vector_hashed_canonical_request_and_signature() {
     );
     assert_eq!(
         signed.header("authorization"),
-        Some(
-            "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;\
-             x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,\
-             Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
-        )
+        Some(v3_vector::authorization().as_str())
     );
     assert_eq!(
         signed.url,
-        "https://ecs.cn-shanghai.aliyuncs.com/?ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai"
+        format!("https://{V3_HOST}/?{}", v3_vector::QUERY)
     );
     assert_eq!(signed.method, HttpMethod::Post);
     assert_eq!(signed.body, None);
@@ -64,14 +61,14 @@ fn v3_public_vector_hashed_canonical_request_and_signature() {
         Some(v3::EMPTY_BODY_SHA256)
     );
     // The signature alone, from the hashed canonical request.
-    let sig = v3::signature("YourAccessKeySecret", V3_HASHED_CANONICAL);
+    let sig = v3::signature(V3_SECRET, V3_HASHED_CANONICAL);
     assert_eq!(std::str::from_utf8(&sig).ok(), Some(V3_SIGNATURE));
 }
 
 #[test]
 fn v3_vector_through_the_runtime_with_fixed_clock_and_nonce() {
     let rt = Runtime::builder()
-        .credentials(Credentials::new("YourAccessKeyId", "YourAccessKeySecret"))
+        .credentials(Credentials::new(V3_ID, V3_SECRET))
         .endpoint(V3_HOST)
         .clock(FixedClock::parse(V3_DATE).expect("valid date"))
         .nonce_source(FixedNonce(V3_NONCE.to_owned()))
@@ -100,12 +97,12 @@ fn v3_vector_through_the_runtime_with_fixed_clock_and_nonce() {
 #[test]
 fn v3_with_sts_signs_key_id_and_token_headers() {
     let signer = Signer::new(
-        Credentials::new("YourAccessKeyId", "YourAccessKeySecret").with_security_token("tok+/="),
+        Credentials::new(V3_ID, V3_SECRET).with_security_token("tok+/="),
         Endpoint::https(V3_HOST).expect("valid host"),
         SignatureVersion::V3,
     );
     let signed = signer.sign(&v3_request(), &[], V3_DATE, V3_NONCE);
-    assert_eq!(signed.header("x-acs-accesskey-id"), Some("YourAccessKeyId"));
+    assert_eq!(signed.header("x-acs-accesskey-id"), Some(V3_ID));
     assert_eq!(signed.header("x-acs-security-token"), Some("tok+/="));
     let auth = signed.header("authorization").unwrap_or_default();
     assert!(
@@ -145,7 +142,7 @@ fn v3_form_body_is_hashed_and_content_type_signed() {
     let auth = signed.header("authorization").unwrap_or_default();
     assert!(auth.contains("SignedHeaders=content-type;host;"), "{auth}");
     assert!(!signed.url.contains("TaskContent"));
-    verify(&signed, "YourAccessKeySecret").expect("the body's hash is signed");
+    verify(&signed, V3_SECRET).expect("the body's hash is signed");
 }
 
 #[test]
@@ -174,39 +171,29 @@ fn v3_hook_headers_are_lowercased_signed_when_x_acs_and_replace_builtins() {
 }
 
 // V2 vector: Alibaba's RPC signature documentation.
-const V2_PARAMS: [(&str, &str); 8] = [
-    ("AccessKeyId", "testid"),
-    ("Action", "DescribeRegions"),
-    ("Format", "XML"),
-    ("SignatureMethod", "HMAC-SHA1"),
-    ("SignatureNonce", "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"),
-    ("SignatureVersion", "1.0"),
-    ("Timestamp", "2016-02-23T12:46:24Z"),
-    ("Version", "2014-05-26"),
-];
+const V2_PARAMS: [(&str, &str); 8] = v2_vector::PARAMS;
+const V2_SECRET: &str = v2_vector::ACCESS_KEY_SECRET;
 
 #[test]
 fn v2_public_vector_get_and_post() {
     assert_eq!(
-        v2::signature("GET", &V2_PARAMS, "testsecret"),
-        "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+        v2::signature("GET", &V2_PARAMS, V2_SECRET),
+        v2_vector::GET_SIGNATURE
     );
     assert_eq!(
-        v2::signature("POST", &V2_PARAMS, "testsecret"),
-        "MxbnVAM4w6sft9xjVpe/GCKueuk="
+        v2::signature("POST", &V2_PARAMS, V2_SECRET),
+        v2_vector::POST_SIGNATURE
     );
     // Order of the input does not matter.
     let mut reversed = V2_PARAMS;
     reversed.reverse();
     assert_eq!(
-        v2::signature("GET", &reversed, "testsecret"),
-        "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+        v2::signature("GET", &reversed, V2_SECRET),
+        v2_vector::GET_SIGNATURE
     );
     assert_eq!(
         v2::string_to_sign("GET", &V2_PARAMS),
-        "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML\
-         %26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf\
-         %26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26"
+        v2_vector::GET_STRING_TO_SIGN
     );
 }
 
@@ -220,20 +207,7 @@ fn verify(
     signed: &dwdi_runtime::SignedRequest,
     secret: &str,
 ) -> Result<(), dwdi_wire_verify::VerifyError> {
-    let headers: Vec<(String, String)> = signed
-        .headers
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.clone()))
-        .collect();
-    let (path, query) = dwdi_wire_verify::split_target(&signed.url);
-    let request = dwdi_wire_verify::Request {
-        method: signed.method.as_str(),
-        path,
-        query,
-        headers: &headers,
-        body: signed.body.as_deref().unwrap_or_default().as_bytes(),
-    };
-    dwdi_wire_verify::verify(request, secret).map(|_| ())
+    dwdi_test_support::verify_signed(signed, secret).map(|_| ())
 }
 
 #[test]

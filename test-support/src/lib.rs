@@ -240,6 +240,28 @@ fn verify_as(r: &Received, secret: &str, only: Option<&str>) -> Result<(), Strin
     }
 }
 
+/// Verifies a request as the runtime signed it (V3 or V2) with the shared verifier; gives the
+/// operation's parameters the verifier read from the query and the form body.
+pub fn verify_signed(
+    signed: &dwdi_runtime::SignedRequest,
+    secret: &str,
+) -> Result<Vec<(String, String)>, dwdi_wire_verify::VerifyError> {
+    let headers: Vec<(String, String)> = signed
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.clone()))
+        .collect();
+    let (path, query) = dwdi_wire_verify::split_target(&signed.url);
+    let request = dwdi_wire_verify::Request {
+        method: signed.method.as_str(),
+        path,
+        query,
+        headers: &headers,
+        body: signed.body.as_deref().unwrap_or_default().as_bytes(),
+    };
+    dwdi_wire_verify::verify(request, secret).map(|parsed| parsed.operation_params())
+}
+
 /// Decodes one query component form-style (`+` is a space), as the service does.
 ///
 /// # Panics

@@ -12,34 +12,24 @@
 //! - [`request`]: a request as a server receives it.
 //! - [`v3`]: `ACS3-HMAC-SHA256` (the `Authorization` header); [`v2`]: HMAC-SHA1 (the
 //!   `Signature` query parameter).
+//! - [`vectors`]: Alibaba's published V3 and V2 vectors, as data.
 //! - [`parsed`]: a request read once, whichever signature it carries, then checked against a
 //!   secret; [`verify`] does both.
 //!
 //! ```
+//! use dwdi_wire_verify::vectors::v3;
 //! use dwdi_wire_verify::{Request, verify};
 //! // Alibaba's public V3 vector (ECS RunInstances).
-//! let headers: Vec<(String, String)> = [
-//!     ("host", "ecs.cn-shanghai.aliyuncs.com"),
-//!     ("x-acs-action", "RunInstances"),
-//!     ("x-acs-version", "2014-05-26"),
-//!     ("x-acs-date", "2023-10-26T10:22:32Z"),
-//!     ("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"),
-//!     ("x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-//!     ("authorization", "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,\
-//!       SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,\
-//!       Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"),
-//! ]
-//! .map(|(n, v)| (n.to_owned(), v.to_owned()))
-//! .into();
+//! let headers = v3::headers();
 //! let request = Request {
-//!     method: "POST",
+//!     method: v3::METHOD,
 //!     path: "/",
-//!     query: "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai",
+//!     query: v3::QUERY,
 //!     headers: &headers,
 //!     body: b"",
 //! };
-//! let parsed = verify(request, "YourAccessKeySecret").expect("the public vector verifies");
-//! assert_eq!(parsed.access_key_id(), "YourAccessKeyId");
+//! let parsed = verify(request, v3::ACCESS_KEY_SECRET).expect("the public vector verifies");
+//! assert_eq!(parsed.access_key_id(), v3::ACCESS_KEY_ID);
 //! assert!(verify(request, "another secret").is_err());
 //! ```
 
@@ -53,6 +43,7 @@ pub mod query;
 pub mod request;
 pub mod v2;
 pub mod v3;
+pub mod vectors;
 
 pub use error::VerifyError;
 pub use parsed::{Parsed, Scheme, parse};

@@ -2,7 +2,7 @@
 //! (wire-protocol.md) and requests the official Python SDK signed (the captured fixtures of
 //! `contract-tests/fixtures/sdk`); then every way a request can be tampered with.
 
-use dwdi_wire_verify::{Request, Scheme, VerifyError, form, parse, query, verify};
+use dwdi_wire_verify::{Request, Scheme, VerifyError, encode, form, parse, query, vectors, verify};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -39,34 +39,14 @@ impl Owned {
 
 // --- Alibaba's V3 vector (ECS RunInstances).
 
-const V3_SECRET: &str = "YourAccessKeySecret";
-const V3_HASHED: &str = "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259";
+const V3_SECRET: &str = vectors::v3::ACCESS_KEY_SECRET;
 
 fn v3_vector() -> Owned {
     Owned {
-        method: "POST".into(),
+        method: vectors::v3::METHOD.into(),
         path: "/".into(),
-        query: "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai"
-            .into(),
-        headers: [
-            ("host", "ecs.cn-shanghai.aliyuncs.com"),
-            ("x-acs-action", "RunInstances"),
-            ("x-acs-version", "2014-05-26"),
-            ("x-acs-date", "2023-10-26T10:22:32Z"),
-            ("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"),
-            (
-                "x-acs-content-sha256",
-                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-            ),
-            (
-                "authorization",
-                "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;\
-                 x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,\
-                 Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
-            ),
-        ]
-        .map(|(n, v)| (n.to_owned(), v.to_owned()))
-        .into(),
+        query: vectors::v3::QUERY.into(),
+        headers: vectors::v3::headers(),
         body: Vec::new(),
     }
 }
@@ -85,22 +65,30 @@ fn v3_public_vector_verifies_and_reads_back() {
     assert_eq!(parsed.operation_params().len(), 2);
     // The hashed canonical request the documentation prints, from a wrong secret's report.
     match parsed.verify("wrong") {
-        Err(VerifyError::Mismatch { hashed, .. }) => assert_eq!(hashed.as_deref(), Some(V3_HASHED)),
+        Err(VerifyError::Mismatch { hashed, .. }) => assert_eq!(
+            hashed.as_deref(),
+            Some(vectors::v3::HASHED_CANONICAL_REQUEST)
+        ),
         other => panic!("expected a mismatch, got {other:?}"),
     }
 }
 
 // --- Alibaba's V2 vector (DescribeRegions).
 
-const V2_QUERY: &str = "AccessKeyId=testid&Action=DescribeRegions&Format=XML&SignatureMethod=HMAC-SHA1\
-    &SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf&SignatureVersion=1.0\
-    &Timestamp=2016-02-23T12%3A46%3A24Z&Version=2014-05-26";
+/// The vector's query, as a client would send it (`:` escaped in the timestamp).
+fn v2_query() -> String {
+    let pairs: Vec<(String, String)> = vectors::v2::PARAMS
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    query::canonical_query(&pairs)
+}
 
 fn v2_vector(method: &str, signature: &str) -> Owned {
     Owned {
         method: method.into(),
         path: "/".into(),
-        query: format!("{V2_QUERY}&Signature={signature}"),
+        query: format!("{}&Signature={}", v2_query(), encode::rfc3986(signature)),
         headers: Vec::new(),
         body: Vec::new(),
     }
@@ -109,11 +97,12 @@ fn v2_vector(method: &str, signature: &str) -> Owned {
 #[test]
 fn v2_public_vectors_verify_for_get_and_post() {
     for (method, signature) in [
-        ("GET", "OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D"),
-        ("POST", "MxbnVAM4w6sft9xjVpe%2FGCKueuk%3D"),
+        ("GET", vectors::v2::GET_SIGNATURE),
+        ("POST", vectors::v2::POST_SIGNATURE),
     ] {
         let r = v2_vector(method, signature);
-        let parsed = verify(r.view(), "testsecret").unwrap_or_else(|e| panic!("{method}: {e}"));
+        let parsed = verify(r.view(), vectors::v2::ACCESS_KEY_SECRET)
+            .unwrap_or_else(|e| panic!("{method}: {e}"));
         assert_eq!(parsed.scheme(), &Scheme::V2);
         assert_eq!(parsed.access_key_id(), "testid");
         assert_eq!(parsed.action(), Some("DescribeRegions"));
@@ -128,20 +117,17 @@ fn v2_public_vectors_verify_for_get_and_post() {
         ));
     }
     // The same signature under the other method fails.
-    let r = v2_vector("POST", "OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D");
+    let r = v2_vector("POST", vectors::v2::GET_SIGNATURE);
     assert!(matches!(
-        verify(r.view(), "testsecret"),
+        verify(r.view(), vectors::v2::ACCESS_KEY_SECRET),
         Err(VerifyError::Mismatch { .. })
     ));
+    let params = form::decode(&v2_query(), "query").expect("decodes");
+    let text = dwdi_wire_verify::v2::string_to_sign("GET", &params);
+    assert_eq!(text, vectors::v2::GET_STRING_TO_SIGN);
     assert_eq!(
-        dwdi_wire_verify::v2::signature(
-            "testsecret",
-            &dwdi_wire_verify::v2::string_to_sign(
-                "GET",
-                &form::decode(V2_QUERY, "query").expect("decodes")
-            )
-        ),
-        "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+        dwdi_wire_verify::v2::signature(vectors::v2::ACCESS_KEY_SECRET, &text),
+        vectors::v2::GET_SIGNATURE
     );
 }
 
