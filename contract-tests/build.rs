@@ -12,6 +12,10 @@ fn main() {
         Ok(loaded) => loaded,
         Err(e) => panic!("the contract suites need a loadable spec: {e}"),
     };
+    // The spec's imported layers hold facts too (written by `dwdi-codegen import`).
+    for layer in &loaded.layers {
+        println!("cargo:rerun-if-changed={}", layer.path.display());
+    }
     let mut data_arms = String::new();
     let mut error_arms = String::new();
     for action in loaded.spec.operations.keys() {

@@ -55,28 +55,45 @@ fn the_macro_emits_what_the_cli_wrote_into_generated() {
 }
 
 #[test]
-fn the_rebuild_const_includes_the_spec_by_absolute_path() {
+fn the_rebuild_consts_include_the_spec_and_its_layers_by_absolute_path() {
     let expansion = expand(
         "../spec/dataworks-di.json",
         manifest_dir(),
         &Settings::default(),
     )
     .expect("the workspace spec loads");
-    let item: syn::ItemConst = syn::parse2(expansion.rebuild).expect("a const item");
-    let syn::Expr::Macro(mac) = *item.expr else {
-        panic!("the const is an include_str! call");
-    };
-    assert!(mac.mac.path.is_ident("include_str"));
-    let literal: syn::LitStr = mac.mac.parse_body().expect("one string literal");
-    let path = Path::new(&literal.value()).to_owned();
-    assert!(path.is_absolute(), "{}", path.display());
-    assert_eq!(
-        path,
+    let file: syn::File = syn::parse2(expansion.rebuild).expect("const items");
+    let paths: Vec<std::path::PathBuf> = file
+        .items
+        .into_iter()
+        .map(|item| {
+            let syn::Item::Const(item) = item else {
+                panic!("a const item");
+            };
+            let syn::Expr::Macro(mac) = *item.expr else {
+                panic!("the const is an include_str! call");
+            };
+            assert!(mac.mac.path.is_ident("include_str"));
+            let literal: syn::LitStr = mac.mac.parse_body().expect("one string literal");
+            Path::new(&literal.value()).to_owned()
+        })
+        .collect();
+    let loaded = dwdi_codegen::load_path(&manifest_dir().join("../spec/dataworks-di.json"))
+        .expect("the spec loads");
+    let mut expected = vec![
         manifest_dir()
             .join("../spec/dataworks-di.json")
             .canonicalize()
-            .expect("the spec exists")
+            .expect("the spec exists"),
+    ];
+    expected.extend(
+        loaded
+            .layers
+            .iter()
+            .map(|l| l.path.canonicalize().expect("the layer exists")),
     );
+    assert!(paths.iter().all(|p| p.is_absolute()), "{paths:?}");
+    assert_eq!(paths, expected);
 }
 
 #[test]

@@ -1,11 +1,11 @@
 //! Compatibility between two versions of the spec: every change to what callers send or
 //! receive, classified as breaking or not.
 //!
-//! Breaking: a removed operation, parameter, field or error code; a changed type or
+//! Breaking: a removed operation, HTTP method, parameter, field or error code; a changed type or
 //! enumeration; a parameter that becomes required; a new required parameter; a value a
 //! request parameter no longer accepts; a narrower integer range; a response field that
 //! becomes nullable; a response enumeration value removed (the generated enum loses a
-//! variant). Not breaking: a new operation, optional parameter, response field, accepted
+//! variant). Not breaking: a new operation, HTTP method, optional parameter, response field, accepted
 //! value, response enumeration value (callers have `Unknown`) or error code; a parameter
 //! that becomes optional; a wider range; a field that stops being nullable; changed prose,
 //! examples, samples, cases or errata.
@@ -93,6 +93,14 @@ fn operation(old: &Spec, new: &Spec, o: &Operation, n: &Operation, at: &str, out
     if o.summary != n.summary || o.description != n.description {
         let detail = "summary or description".into();
         out.push(false, at.to_owned(), "description-changed", detail);
+    }
+    for m in o.methods.iter().filter(|m| !n.methods.contains(m)) {
+        let detail = format!("{} is no longer allowed", m.as_str());
+        out.push(true, format!("{at}/methods"), "method-removed", detail);
+    }
+    for m in n.methods.iter().filter(|m| !o.methods.contains(m)) {
+        let detail = format!("{} is now allowed", m.as_str());
+        out.push(false, format!("{at}/methods"), "method-added", detail);
     }
     for (name, op) in &o.parameters {
         let p_at = format!("{at}/parameters/{}", escape_token(name));
@@ -355,14 +363,15 @@ pub fn to_json(changes: &[Change]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EnumValue, Field, Param, ValueType};
-    use crate::paths::{SPEC, in_workspace};
+    use crate::model::{EnumValue, Field, HttpMethod, Param, ValueType};
 
     const OP: &str = "GetDISyncInstanceInfo";
 
+    /// A fixture spec, never the live one: a documentation change must not break these tests.
     fn base() -> Spec {
-        crate::load_path(&in_workspace(SPEC))
-            .expect("the workspace spec loads")
+        let text = include_str!("../tests/fixtures/diff/old.json");
+        crate::load_str(text, std::path::Path::new("old.json"))
+            .expect("the fixture loads")
             .spec
     }
 
@@ -381,12 +390,14 @@ mod tests {
     fn param(ty: ValueType, required: bool) -> Param {
         Param {
             description: "New.".into(),
+            location: None,
             ty,
             enum_name: None,
             document: None,
             required,
             range: None,
             accepts: None,
+            excludes: None,
             stated: None,
             decision: None,
             example: None,
@@ -455,6 +466,19 @@ mod tests {
             only(&changed(|s| data_fields(s)["Name"].ty = ValueType::Int64)),
             ("type-changed", true)
         );
+    }
+
+    #[test]
+    fn removed_methods_break_and_added_ones_do_not() {
+        assert_eq!(
+            only(&changed(|s| op(s).methods.retain(|m| *m == HttpMethod::Post))),
+            ("method-removed", true)
+        );
+        let mut old = base();
+        op(&mut old).methods.retain(|m| *m == HttpMethod::Post);
+        let added = diff(&old, &base());
+        assert_eq!(only(&added), ("method-added", false));
+        assert_eq!(added[0].detail, "GET is now allowed");
     }
 
     #[test]

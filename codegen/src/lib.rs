@@ -9,6 +9,8 @@ pub mod check;
 pub mod conform;
 pub mod diff;
 pub mod engine;
+pub mod import;
+pub mod import_command;
 pub mod lint;
 pub mod load;
 pub mod model;
@@ -19,5 +21,5 @@ pub mod schemas;
 pub mod summary;
 
 pub use dwdi_validate::position;
-pub use load::{LoadError, LoadedSpec, load_path, load_str};
+pub use load::{LoadError, LoadedSpec, load_named, load_path, load_str};
 pub use model::Spec;

@@ -4,7 +4,11 @@
 //! It checks every example against its declaration, parses every JSON-in-a-string example,
 //! compares each sample response with its declared shape and its page's own statements
 //! (nullability on success, nullability conditioned on a parameter), and compares the
-//! valid-value lists and ranges each source states.
+//! valid-value lists and ranges each source states. Where the pages and Alibaba's metadata
+//! both state a fact and disagree (the loader finds those that share a place in the spec, and
+//! the lint compares the page's valid-value lists with the metadata's enum), that is a
+//! finding; a fact only one of them states is not. Hand-written entries the loader dropped
+//! because the metadata no longer states what they refine are listed, without failing.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -14,6 +18,7 @@ use serde_json::Value;
 use dwdi_validate::edit_distance;
 
 use crate::conform::{Scalar, describe_value, json_misfit};
+use crate::import::merge::{Disagreement, Dropped};
 use crate::load::LoadedSpec;
 use crate::model::{
     Condition, Erratum, ExampleOrigin, Field, Kind, Operation, Outcome, Param, Spec, Stated,
@@ -37,8 +42,9 @@ pub struct Finding {
 }
 
 /// Finds every defect in the spec's record of the documentation.
-pub fn lint(spec: &Spec) -> Vec<Finding> {
-    let mut out = Vec::new();
+pub fn lint(loaded: &LoadedSpec) -> Vec<Finding> {
+    let spec = &loaded.spec;
+    let mut out: Vec<Finding> = loaded.disagreements.iter().map(disagreement).collect();
     for (name, op) in &spec.operations {
         let mut cx = Cx {
             spec,
@@ -186,6 +192,27 @@ impl Cx<'_> {
                         None,
                     );
                 }
+            }
+        }
+        if let (Some(lists), Some(meta)) = (&stated.valid_values, &stated.metadata_enum) {
+            let set = |l: &[String]| l.iter().cloned().collect::<BTreeSet<_>>();
+            let differ: Vec<String> = lists
+                .iter()
+                .filter(|l| l.when.is_none() && !l.values.is_empty())
+                .filter(|l| set(&l.values) != set(meta))
+                .map(|l| format!("[{}]", l.values.join(", ")))
+                .collect();
+            if !differ.is_empty() {
+                self.push(
+                    format!("{at}/stated"),
+                    Kind::SourcesDisagree,
+                    format!(
+                        "{name}: the page lists {}, Alibaba's metadata's enum [{}]; expected the same values",
+                        differ.join(" and "),
+                        meta.join(", ")
+                    ),
+                    None,
+                );
             }
         }
         if let (Some(meta), Some(design)) = (&stated.metadata_range, &stated.design_range)
@@ -490,6 +517,59 @@ impl Cx<'_> {
     }
 }
 
+/// A fact the page and the metadata state differently, as a finding.
+fn disagreement(d: &Disagreement) -> Finding {
+    let show = |v: &Option<Value>| match v {
+        None => "nothing".to_owned(),
+        Some(v) => excerpt(v),
+    };
+    let message = match (&d.page, &d.metadata) {
+        (Some(Value::String(p)), Some(Value::String(m)))
+            if !p.is_empty() && !m.is_empty() && (p.chars().count() > 48 || m.chars().count() > 48) =>
+        {
+            let at = p
+                .chars()
+                .zip(m.chars())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| p.chars().count().min(m.chars().count()));
+            let from = |s: &str| {
+                let text: String = s.chars().skip(at.saturating_sub(8)).take(24).collect();
+                format!("{text:?}")
+            };
+            format!(
+                "the page states {}, Alibaba's metadata {}; they differ from character {}: the page has …{}…, the metadata …{}…; expected the sources to agree",
+                excerpt(d.page.as_ref().unwrap_or(&Value::Null)),
+                excerpt(d.metadata.as_ref().unwrap_or(&Value::Null)),
+                at + 1,
+                from(p),
+                from(m)
+            )
+        }
+        _ => format!(
+            "the page states {}, Alibaba's metadata {}; expected the sources to agree",
+            show(&d.page),
+            show(&d.metadata)
+        ),
+    };
+    Finding {
+        operation: d.operation.clone(),
+        pointer: d.pointer.clone(),
+        kind: Kind::SourcesDisagree,
+        message,
+        inner: None,
+    }
+}
+
+/// A value for a message: short ones whole, long ones cut.
+fn excerpt(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() <= 48 {
+        return text;
+    }
+    let head: String = text.chars().take(40).collect();
+    format!("{head}… ({} characters)", text.chars().count())
+}
+
 /// A sample value whose declaration carries a condition.
 struct Fact<'v> {
     name: String,
@@ -557,12 +637,15 @@ pub struct Report {
     pub entries: Vec<Entry>,
     /// Recorded absences (no lint can see them).
     pub absences: Vec<Erratum>,
+    /// Hand-written entries the loader left out of the effective spec: listed, not failing.
+    pub dropped: Vec<Dropped>,
 }
 
 impl Report {
     /// Runs the lint and holds the findings against the errata.
-    pub fn of(spec: &Spec) -> Self {
-        let findings = lint(spec);
+    pub fn of(loaded: &LoadedSpec) -> Self {
+        let spec = &loaded.spec;
+        let findings = lint(loaded);
         let key = |op: &str, ptr: &str, kind: Kind| (op.to_owned(), ptr.to_owned(), kind);
         let errata: Vec<(&Erratum, (String, String, Kind))> = spec
             .errata
@@ -622,7 +705,11 @@ impl Report {
             .filter(|e| e.kind.is_absence())
             .cloned()
             .collect();
-        Report { entries, absences }
+        Report {
+            entries,
+            absences,
+            dropped: loaded.dropped.clone(),
+        }
     }
 
     /// True when every finding is a known erratum and no erratum is stale.
@@ -640,9 +727,10 @@ impl Report {
         )
     }
 
-    /// The human-readable report: one line per entry, then a summary line.
+    /// The human-readable report: one line per entry, then a summary line. Each line names
+    /// the file and line:column where the value is written (the hand-written spec or an
+    /// imported layer).
     pub fn render_text(&self, loaded: &LoadedSpec) -> String {
-        let file = loaded.file.display();
         let mut out = String::new();
         for e in &self.entries {
             let label = match e.status {
@@ -651,7 +739,8 @@ impl Report {
                 Status::Stale => "stale",
             };
             let id = e.erratum.as_deref().unwrap_or("-");
-            let pos = loaded.positions.nearest(&e.pointer);
+            let (file, pos) = loaded.locate(&e.pointer);
+            let file = file.display();
             let inner = e
                 .position
                 .as_deref()
@@ -663,16 +752,32 @@ impl Report {
             ));
         }
         for a in &self.absences {
-            let pos = loaded.positions.nearest(&a.pointer);
+            let (file, pos) = loaded.locate(&a.pointer);
             out.push_str(&format!(
-                "absent {} {} {} {file}:{pos} {}: {}\n",
-                a.id, a.operation, a.kind, a.pointer, a.problem
+                "absent {} {} {} {}:{pos} {}: {}\n",
+                a.id,
+                a.operation,
+                a.kind,
+                file.display(),
+                a.pointer,
+                a.problem
+            ));
+        }
+        for d in &self.dropped {
+            let pos = loaded.positions.nearest(&d.pointer);
+            out.push_str(&format!(
+                "dropped - {} {}:{pos} {}: {}\n",
+                d.operation,
+                loaded.file.display(),
+                d.pointer,
+                d.message
             ));
         }
         let (known, unrecorded, stale) = self.counts();
         out.push_str(&format!(
-            "lint: {known} known errata, {unrecorded} unrecorded findings, {stale} stale errata, {} recorded absences: {}\n",
+            "lint: {known} known errata, {unrecorded} unrecorded findings, {stale} stale errata, {} recorded absences, {} dropped hand-written entries: {}\n",
             self.absences.len(),
+            self.dropped.len(),
             if self.is_clean() { "clean" } else { "FAILED" }
         ));
         out

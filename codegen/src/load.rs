@@ -1,7 +1,13 @@
-//! Loading a spec file: read, parse, check against the spec format, then check consistency.
+//! Loading a spec file: read, parse, merge its imported layers, check against the spec format,
+//! then check consistency.
+//!
+//! A spec file may name imported layers (`imports`, paths relative to it): files that
+//! `dwdi-codegen import` writes from Alibaba's metadata. They are merged under the
+//! hand-written facts into the effective spec ([`crate::import::merge`]); every later stage
+//! works on the effective spec, and reports a problem in whichever file holds the value.
 //!
 //! Every stage after parsing collects all of its problems before giving up, so that one run
-//! shows everything wrong with the file. Each problem names the file, line:column, the JSON
+//! shows everything wrong with the files. Each problem names the file, line:column, the JSON
 //! pointer and what was expected.
 
 use std::path::{Path, PathBuf};
@@ -11,27 +17,112 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::check;
+use crate::import::layer::{self, ImportedFrom};
+use crate::import::merge::{self, Disagreement, Dropped, LayerInput, Origin};
+use crate::import::provenance::Provenance;
+use crate::import::read_bounded;
 use crate::model::{Spec, spec_schema};
 use crate::position::{Pos, Positions};
 
-/// A spec that loaded: the model, the raw value it came from and where each value sits.
+/// An imported layer as loaded.
 #[derive(Debug, Clone)]
-pub struct LoadedSpec {
-    /// The file it was read from, as given.
+pub struct Layer {
+    /// The file, as messages name it (relative to the spec as the caller named it).
     pub file: PathBuf,
-    /// The typed model.
-    pub spec: Spec,
-    /// The parsed JSON, for pointers into the file.
+    /// Where it was read.
+    pub path: PathBuf,
+    /// Its header: the metadata it came from.
+    pub header: ImportedFrom,
+    /// The parsed layer.
     pub value: Value,
     /// Where each value sits in the file.
     pub positions: Positions,
-    /// Hex SHA-256 of the file's bytes.
-    pub sha256: String,
 }
 
-/// One thing wrong with a spec file.
+/// A spec that loaded: the effective model, the value it came from and where each value sits.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The hand-written file, as given.
+    pub file: PathBuf,
+    /// The typed effective model: the hand-written file with its imported layers merged in.
+    pub spec: Spec,
+    /// The effective model as JSON, for pointers into it.
+    pub value: Value,
+    /// Where each value sits in the hand-written file.
+    pub positions: Positions,
+    /// Hex SHA-256 of the hand-written file's bytes, and of its layers' after it.
+    pub sha256: String,
+    /// The imported layers, in `imports` order.
+    pub layers: Vec<Layer>,
+    /// Where each fact of the operations comes from.
+    pub provenance: Provenance,
+    /// Facts the pages (as the hand-written file records them) and the metadata state
+    /// differently.
+    pub disagreements: Vec<Disagreement>,
+    /// Hand-written entries that refine facts no imported layer states: not in the effective
+    /// spec.
+    pub dropped: Vec<Dropped>,
+}
+
+impl LoadedSpec {
+    /// The file and position where the value at `pointer` is written: the hand-written file
+    /// when it holds it, else the layer that does, else the nearest hand-written ancestor.
+    pub fn locate(&self, pointer: &str) -> (&Path, Pos) {
+        Files {
+            file: &self.file,
+            positions: &self.positions,
+            layers: &self.layers,
+        }
+        .locate(pointer)
+    }
+}
+
+/// The files of a spec, for placing pointers into them.
+struct Files<'a> {
+    file: &'a Path,
+    positions: &'a Positions,
+    layers: &'a [Layer],
+}
+
+impl<'a> Files<'a> {
+    fn locate(&self, pointer: &str) -> (&'a Path, Pos) {
+        if let Some(pos) = self.positions.get(pointer) {
+            return (self.file, pos);
+        }
+        // A value of a sample the page prints differently is written in `pageDiffers`.
+        if let Some((sample, inner)) = pointer.split_once("/sample/body/")
+            && let Some(pos) = self.positions.get(&format!(
+                "{sample}/sample/pageDiffers/{}",
+                crate::position::escape_token(&format!("/{inner}"))
+            ))
+        {
+            return (self.file, pos);
+        }
+        for layer in self.layers {
+            if let Some(pos) = layer.positions.get(pointer) {
+                return (&layer.file, pos);
+            }
+        }
+        (self.file, self.positions.nearest(pointer))
+    }
+
+    /// A problem at `pointer` of the effective spec, in the file that holds the value.
+    fn problem(&self, pointer: String, message: String) -> Problem {
+        let (file, pos) = self.locate(&pointer);
+        Problem {
+            file: (file != self.file).then(|| file.to_owned()),
+            pos,
+            pointer,
+            message,
+        }
+    }
+}
+
+/// One thing wrong with a spec file or one of its layers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The imported layer the problem is in; `None` for the spec file itself.
+    pub file: Option<PathBuf>,
     /// Where in the file.
     pub pos: Pos,
     /// JSON pointer to the offending value (`""` is the whole document).
@@ -76,7 +167,7 @@ fn render_problems(file: &Path, problems: &[Problem]) -> String {
         };
         out.push_str(&format!(
             "\n  {}:{}: at {}: {}",
-            file.display(),
+            p.file.as_deref().unwrap_or(file).display(),
             p.pos,
             at,
             p.message
@@ -87,21 +178,54 @@ fn render_problems(file: &Path, problems: &[Problem]) -> String {
 
 /// Reads and loads the spec at `path`.
 pub fn load_path(path: &Path) -> Result<LoadedSpec, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-        file: path.to_owned(),
-        source,
-    })?;
-    load_str(&text, path)
+    load_named(path, path)
 }
 
-/// Loads a spec from its text; `file` names it in messages.
+/// Reads and loads the spec at `path`, naming it `shown` in messages (and its layers relative
+/// to `shown`): for callers that resolve a path the user wrote against another directory.
+pub fn load_named(path: &Path, shown: &Path) -> Result<LoadedSpec, LoadError> {
+    load_replacing(path, shown, None)
+}
+
+/// As [`load_named`], with the layer at `replaced.0` read as the text `replaced.1` instead of
+/// from disk: `dwdi-codegen import` checks that a new layer loads before writing it.
+pub fn load_replacing(
+    path: &Path,
+    shown: &Path,
+    replaced: Option<(&Path, &str)>,
+) -> Result<LoadedSpec, LoadError> {
+    let text = read_bounded(path).map_err(|source| LoadError::Read {
+        file: shown.to_owned(),
+        source,
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    load_text(&text, shown, dir, replaced)
+}
+
+/// Loads a spec from its text; `file` names it in messages, and its layers are read relative
+/// to it.
 pub fn load_str(text: &str, file: &Path) -> Result<LoadedSpec, LoadError> {
-    let invalid = |problems: Vec<Problem>| LoadError::Invalid {
-        file: file.to_owned(),
-        problems,
+    let dir = file.parent().unwrap_or(Path::new("."));
+    load_text(text, file, dir, None)
+}
+
+fn load_text(
+    text: &str,
+    file: &Path,
+    dir: &Path,
+    replaced: Option<(&Path, &str)>,
+) -> Result<LoadedSpec, LoadError> {
+    let invalid = |mut problems: Vec<Problem>| {
+        // Stable: problems at one place keep the order their stage gave them.
+        problems.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+        LoadError::Invalid {
+            file: file.to_owned(),
+            problems,
+        }
     };
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let hand: Value = serde_json::from_str(text).map_err(|e| {
         invalid(vec![Problem {
+            file: None,
             pos: Pos {
                 line: e.line(),
                 column: e.column(),
@@ -111,11 +235,95 @@ pub fn load_str(text: &str, file: &Path) -> Result<LoadedSpec, LoadError> {
         }])
     })?;
     let positions = Positions::index(text);
+    let mut problems = duplicate_keys(&positions, None);
+    let mut hasher = Sha256::new();
+    hasher.update(text.as_bytes());
+    let layers = read_layers(&hand, &positions, file, dir, replaced, &mut hasher, &mut problems);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
 
-    let mut problems: Vec<Problem> = positions
+    let inputs: Vec<LayerInput<'_>> = layers
+        .iter()
+        .map(|l| LayerInput {
+            header: &l.header,
+            value: &l.value,
+        })
+        .collect();
+    let merged = merge::merge(&hand, &inputs);
+    let files = Files {
+        file,
+        positions: &positions,
+        layers: &layers,
+    };
+    let problems: Vec<Problem> = merged
+        .problems
+        .into_iter()
+        .map(|p| match p.origin {
+            Origin::Hand => Problem {
+                file: None,
+                pos: positions.nearest(&p.pointer),
+                pointer: p.pointer,
+                message: p.message,
+            },
+            Origin::Layer(i) => Problem {
+                file: Some(layers[i].file.clone()),
+                pos: layers[i].positions.nearest(&p.pointer),
+                pointer: p.pointer,
+                message: p.message,
+            },
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+
+    let problems = format_problems(&merged.value, &files);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+
+    let spec: Spec = serde_json::from_value(merged.value.clone()).map_err(|e| {
+        invalid(vec![Problem {
+            file: None,
+            pos: Pos { line: 1, column: 1 },
+            pointer: String::new(),
+            message: format!("the spec does not fit the spec format: {e}"),
+        }])
+    })?;
+
+    let mut problems: Vec<Problem> = check::consistency(&spec, &merged.value)
+        .into_iter()
+        .map(|(pointer, message)| files.problem(pointer, message))
+        .collect();
+    problems.sort_by(|a, b| a.message.cmp(&b.message));
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    let sha256 = if layers.is_empty() {
+        hex::encode(Sha256::digest(text.as_bytes()))
+    } else {
+        hex::encode(hasher.finalize())
+    };
+    Ok(LoadedSpec {
+        file: file.to_owned(),
+        spec,
+        value: merged.value,
+        positions,
+        sha256,
+        layers,
+        provenance: merged.provenance,
+        disagreements: merged.disagreements,
+        dropped: merged.dropped,
+    })
+}
+
+fn duplicate_keys(positions: &Positions, file: Option<&Path>) -> Vec<Problem> {
+    positions
         .duplicates()
         .iter()
         .map(|d| Problem {
+            file: file.map(Path::to_owned),
             pos: d.pos,
             pointer: d.object.clone(),
             message: format!(
@@ -123,41 +331,113 @@ pub fn load_str(text: &str, file: &Path) -> Result<LoadedSpec, LoadError> {
                 d.key
             ),
         })
-        .collect();
-    problems.extend(format_problems(&value, &positions));
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.pos);
-        return Err(invalid(problems));
-    }
+        .collect()
+}
 
-    let spec: Spec = serde_json::from_value(value.clone()).map_err(|e| {
-        invalid(vec![Problem {
-            pos: Pos { line: 1, column: 1 },
-            pointer: String::new(),
-            message: format!("the spec does not fit the spec format: {e}"),
-        }])
-    })?;
-
-    let mut problems: Vec<Problem> = check::consistency(&spec, &value)
-        .into_iter()
-        .map(|(pointer, message)| Problem {
-            pos: positions.nearest(&pointer),
+/// Reads the layers `imports` names, collecting what keeps any from being read.
+fn read_layers(
+    hand: &Value,
+    positions: &Positions,
+    file: &Path,
+    dir: &Path,
+    replaced: Option<(&Path, &str)>,
+    hasher: &mut Sha256,
+    problems: &mut Vec<Problem>,
+) -> Vec<Layer> {
+    let Some(imports) = hand.get("imports") else {
+        return Vec::new();
+    };
+    let mut problem = |pointer: String, layer: Option<&Path>, pos: Pos, message: String| {
+        problems.push(Problem {
+            file: layer.map(Path::to_owned),
+            pos,
             pointer,
             message,
-        })
-        .collect();
-    if !problems.is_empty() {
-        problems.sort_by(|a, b| a.pos.cmp(&b.pos).then_with(|| a.message.cmp(&b.message)));
-        return Err(invalid(problems));
+        });
+    };
+    let Some(list) = imports.as_array() else {
+        problem(
+            "/imports".into(),
+            None,
+            positions.nearest("/imports"),
+            "`imports` must be a list of paths relative to this file".into(),
+        );
+        return Vec::new();
+    };
+    let mut layers = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let at = format!("/imports/{i}");
+        let pos = positions.nearest(&at);
+        let Some(relative) = entry.as_str() else {
+            problem(at, None, pos, "expected a path relative to this file".into());
+            continue;
+        };
+        let path = dir.join(relative);
+        let shown = file
+            .parent()
+            .map_or_else(|| PathBuf::from(relative), |p| p.join(relative));
+        let text = match replaced {
+            Some((r, text)) if r == path => Ok(text.to_owned()),
+            _ => read_bounded(&path),
+        };
+        let text = match text {
+            Ok(text) => text,
+            Err(e) => {
+                problem(
+                    at,
+                    None,
+                    pos,
+                    format!(
+                        "cannot read the imported layer {}: {e}; run `dwdi-codegen import` to write it",
+                        shown.display()
+                    ),
+                );
+                continue;
+            }
+        };
+        let value: Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                let pos = Pos {
+                    line: e.line(),
+                    column: e.column(),
+                };
+                problem(
+                    String::new(),
+                    Some(&shown),
+                    pos,
+                    format!("the layer is not valid JSON: {e}"),
+                );
+                continue;
+            }
+        };
+        let layer_positions = Positions::index(&text);
+        let duplicates = duplicate_keys(&layer_positions, Some(&shown));
+        let header = match layer::header(&value) {
+            Ok(h) => h,
+            Err(message) => {
+                let pos = layer_positions.nearest("/importedFrom");
+                problem("/importedFrom".into(), Some(&shown), pos, message);
+                continue;
+            }
+        };
+        if !duplicates.is_empty() {
+            for d in duplicates {
+                problem(d.pointer, d.file.as_deref(), d.pos, d.message);
+            }
+            continue;
+        }
+        hasher.update(b"\n\0");
+        hasher.update(text.as_bytes());
+        layers.push(Layer {
+            file: shown,
+            path,
+            header,
+            value,
+            positions: layer_positions,
+        });
     }
-
-    Ok(LoadedSpec {
-        file: file.to_owned(),
-        spec,
-        value,
-        positions,
-        sha256: hex::encode(Sha256::digest(text.as_bytes())),
-    })
+    layers
 }
 
 /// The spec format's JSON Schema, built once.
@@ -166,8 +446,9 @@ fn spec_schema_value() -> &'static Value {
     SCHEMA.get_or_init(spec_schema)
 }
 
-/// Checks the value against the spec format's JSON Schema, reporting every violation.
-fn format_problems(value: &Value, positions: &Positions) -> Vec<Problem> {
+/// Checks the effective value against the spec format's JSON Schema, reporting every
+/// violation in the file that holds the value.
+fn format_problems(value: &Value, files: &Files<'_>) -> Vec<Problem> {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     let validator = VALIDATOR.get_or_init(|| {
         jsonschema::validator_for(spec_schema_value()).expect("the spec format's schema is valid")
@@ -176,11 +457,8 @@ fn format_problems(value: &Value, positions: &Positions) -> Vec<Problem> {
         .iter_errors(value)
         .map(|error| {
             let pointer = error.instance_path().to_string();
-            Problem {
-                pos: positions.nearest(&pointer),
-                message: format!("does not fit the spec format: {}", describe(&error)),
-                pointer,
-            }
+            let message = format!("does not fit the spec format: {}", describe(&error));
+            files.problem(pointer, message)
         })
         .collect()
 }

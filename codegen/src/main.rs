@@ -1,5 +1,5 @@
-//! `dwdi-codegen`: refreshes the generated files, writes the spec format's schema, and lints
-//! the spec.
+//! `dwdi-codegen`: refreshes the generated files, writes the spec format's schema, imports
+//! Alibaba's metadata, lints the spec and classifies changes between two specs.
 //!
 //! Exit codes: 0 clean; 1 a finding (lint finding, stale file); 2 usage, unreadable input or a
 //! spec that cannot be loaded.
@@ -53,6 +53,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write the facts of Alibaba's metadata (api-docs.json) into the spec's imported layer
+    /// (spec/imported/<product>-<version>.json), never touching the hand-written spec, and
+    /// list the change to the effective spec, classified. Exit codes: 0 imported (or already
+    /// up to date), 2 the metadata cannot be read or imported, or the spec does not load
+    /// with it (nothing is written then).
+    Import {
+        /// Alibaba's metadata file.
+        metadata: PathBuf,
+        /// The operations to import, comma-separated (all when absent).
+        #[arg(long, value_delimiter = ',')]
+        operations: Option<Vec<String>>,
+        /// The hand-written spec whose layer is written.
+        #[arg(long, default_value = SPEC)]
+        spec: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -70,6 +85,11 @@ fn main() -> ExitCode {
         }
         Some(Command::Lint { spec, format }) => lint(&spec, format),
         Some(Command::Diff { old, new, format }) => diff(&old, &new, format),
+        Some(Command::Import {
+            metadata,
+            operations,
+            spec,
+        }) => import(&spec, &metadata, operations.as_deref()),
     }
 }
 
@@ -142,7 +162,7 @@ fn lint(spec: &Path, format: Format) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = Report::of(&loaded.spec);
+    let report = Report::of(&loaded);
     match format {
         Format::Text => print!("{}", report.render_text(&loaded)),
         Format::Json => println!("{}", report.to_json()),
@@ -174,4 +194,51 @@ fn diff(old: &Path, new: &Path, format: Format) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn import(spec: &Path, metadata: &Path, operations: Option<&[String]>) -> ExitCode {
+    let spec_path = if spec == Path::new(SPEC) {
+        in_workspace(SPEC)
+    } else {
+        spec.to_owned()
+    };
+    let done = match dwdi_codegen::import_command::import(&spec_path, spec, metadata, operations)
+    {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    for d in &done.dropped {
+        eprintln!(
+            "dropped: {} {}: {}",
+            spec.display(),
+            d.pointer,
+            d.message
+        );
+    }
+    if !done.listed {
+        eprintln!(
+            "warning: {} does not name the layer in `imports`, so it has no effect; add \"{}\"",
+            spec.display(),
+            done.entry
+        );
+    }
+    if done.written {
+        println!(
+            "import: wrote {} ({} operation(s): {})",
+            done.layer.display(),
+            done.operations.len(),
+            done.operations.join(", ")
+        );
+    } else {
+        println!("import: {} is up to date", done.layer.display());
+    }
+    if done.compared {
+        print!("{}", dwdi_codegen::diff::render_text(&done.changes));
+    } else {
+        println!("the spec did not load before the import: there is no change to list");
+    }
+    ExitCode::SUCCESS
 }

@@ -20,6 +20,11 @@ pub struct Spec {
     /// The JSON Schema of this file, for editor completion (`./spec.schema.json`).
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// The imported layers this file builds on, relative to it: files `dwdi-codegen import`
+    /// writes from Alibaba's metadata. The loader merges them under this file's facts into
+    /// the effective spec, which has none (see `crate::import`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
     /// Alibaba Cloud product code, e.g. `dataworks-public`.
     pub product: String,
     /// API version sent as `x-acs-version` / `Version`, e.g. `2020-05-18`.
@@ -84,12 +89,31 @@ pub enum HttpMethod {
     Get,
 }
 
+impl HttpMethod {
+    /// The method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "POST",
+            HttpMethod::Get => "GET",
+        }
+    }
+}
+
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Location {
     /// In the URL query string.
     Query,
+}
+
+impl Location {
+    /// The spelling used in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Query => "query",
+        }
+    }
 }
 
 /// What a request body holds.
@@ -141,6 +165,9 @@ pub struct EnumDef {
     pub description: String,
     /// Wire value to its meaning, in documentation order.
     pub values: IndexMap<String, EnumValue>,
+    /// Where the values' meanings come from, where no source states them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
 }
 
 /// One enumeration value.
@@ -341,6 +368,9 @@ pub struct Operation {
 pub struct Param {
     /// What the parameter means, in the spec's own words.
     pub description: String,
+    /// Where it travels; `http.parameterLocation` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     /// The parameter's type.
     #[serde(rename = "type")]
     pub ty: ValueType,
@@ -356,8 +386,14 @@ pub struct Param {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<Range>,
     /// For `enum`: the values this operation accepts (the decision); all values when absent.
+    /// Derived by the loader, where the hand-written file gives none, from the metadata's
+    /// enum or else the page's valid-value list, less `excludes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepts: Option<Vec<String>>,
+    /// For `enum`: values a source lists that this operation refuses (a decision, with its
+    /// reason in `decision`); new values the metadata lists still reach `accepts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excludes: Option<Vec<String>>,
     /// What the sources literally state, kept apart from the decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stated: Option<Stated>,
@@ -572,6 +608,10 @@ pub struct Stated {
     /// The integer range in Alibaba's metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_range: Option<Range>,
+    /// Alibaba's metadata's `docRequired`, where it differs from its `required` (what the
+    /// documentation shows against what the API enforces).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_doc_required: Option<bool>,
     /// The integer range in the design notes (wire-protocol.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub design_range: Option<Range>,
@@ -627,6 +667,8 @@ pub enum ResponseSource {
     Table,
     /// Read off the sample, where the page has no table.
     Sample,
+    /// Alibaba's metadata's response schema, where no page documents the operation.
+    Metadata,
 }
 
 /// What `Data.Status` reports.
@@ -661,7 +703,14 @@ pub struct Sample {
     /// The heading the page puts above it.
     pub title: String,
     /// The sample as the page prints it: a JSON value, or a string when it is not JSON.
+    /// Where the operation is imported, the metadata's response demo with `pageDiffers`
+    /// applied.
     pub body: Value,
+    /// Where the page's sample differs from Alibaba's metadata's response demo: a JSON pointer
+    /// into `body` → the value the page prints there. Each is a lint finding (`sources-disagree`)
+    /// until an erratum records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_differs: Option<IndexMap<String, Value>>,
 }
 
 /// A defect of the documentation and the decision taken.
@@ -722,6 +771,8 @@ pub enum Kind {
     RangeSourcesDisagree,
     /// Keys named in the prose do not appear in the example.
     ProseKeyMismatch,
+    /// The page and Alibaba's metadata state the same fact differently.
+    SourcesDisagree,
     /// The page has no "Last Updated" date.
     AbsentDate,
     /// The page has no response-parameter table.
@@ -758,6 +809,7 @@ impl Kind {
             Kind::ValidValuesConflict => "valid-values-conflict",
             Kind::RangeSourcesDisagree => "range-sources-disagree",
             Kind::ProseKeyMismatch => "prose-key-mismatch",
+            Kind::SourcesDisagree => "sources-disagree",
             Kind::AbsentDate => "absent-date",
             Kind::AbsentResponseTable => "absent-response-table",
             Kind::AbsentErrorDescriptions => "absent-error-descriptions",
@@ -776,10 +828,46 @@ pub fn spec_schema() -> Value {
     serde_json::to_value(schemars::schema_for!(Spec)).expect("a schema is plain JSON")
 }
 
-/// The text of `spec/spec.schema.json`.
+/// Keys the hand-written file may leave to an imported layer, per definition of the spec
+/// format: the loader checks the merged spec against [`spec_schema`], editors check the
+/// hand-written file against [`editor_schema`].
+const LAYERED: &[(&str, &[&str])] = &[
+    (
+        "Operation",
+        &[
+            "summary",
+            "lastUpdated",
+            "methods",
+            "parameters",
+            "response",
+            "errors",
+            "sample",
+        ],
+    ),
+    ("Response", &["source", "dataStatus", "data"]),
+    ("Param", &["description", "type", "required"]),
+    ("Field", &["description", "type"]),
+    ("ErrorCode", &["status", "message"]),
+    ("Sample", &["title", "body"]),
+];
+
+/// The spec format's JSON Schema for editors: [`spec_schema`] without the requirements an
+/// imported layer may meet in place of the hand-written file.
+pub fn editor_schema() -> Value {
+    let mut schema = spec_schema();
+    for (def, keys) in LAYERED {
+        if let Some(Value::Array(required)) = schema.pointer_mut(&format!("/$defs/{def}/required"))
+        {
+            required.retain(|k| !k.as_str().is_some_and(|k| keys.contains(&k)));
+        }
+    }
+    schema
+}
+
+/// The text of `spec/spec.schema.json` (the editor schema).
 pub fn spec_schema_text() -> String {
     let mut text =
-        serde_json::to_string_pretty(&spec_schema()).expect("a schema serialises to text");
+        serde_json::to_string_pretty(&editor_schema()).expect("a schema serialises to text");
     text.push('\n');
     text
 }

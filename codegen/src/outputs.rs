@@ -10,6 +10,20 @@ use crate::schemas::{document_schema_text, schema_stem};
 /// The generated crate's directory, relative to the workspace root.
 pub const GENERATED_DIR: &str = "generated";
 
+/// The effective spec (the hand-written spec with its imported layers merged in), relative
+/// to the workspace root: what the generator used, self-contained, for readers, tools and
+/// `dwdi-codegen diff` against an older commit's copy.
+pub const EFFECTIVE_SPEC: &str = "generated/spec.json";
+
+/// The text of [`EFFECTIVE_SPEC`].
+pub fn effective_spec_text(loaded: &LoadedSpec) -> String {
+    let mut spec = loaded.spec.clone();
+    spec.schema = Some("../spec/spec.schema.json".to_owned());
+    let mut text = serde_json::to_string_pretty(&spec).expect("a spec serialises");
+    text.push('\n');
+    text
+}
+
 /// (workspace-relative path, content) of every generated file, sorted by path.
 pub fn generated_files(loaded: &LoadedSpec) -> Vec<(String, String)> {
     let settings = Settings::default();
@@ -24,6 +38,7 @@ pub fn generated_files(loaded: &LoadedSpec) -> Vec<(String, String)> {
             render_items(loaded, &settings),
         ),
         (SPEC_SCHEMA.to_owned(), spec_schema_text()),
+        (EFFECTIVE_SPEC.to_owned(), effective_spec_text(loaded)),
     ];
     for (name, doc) in &loaded.spec.documents {
         files.push((

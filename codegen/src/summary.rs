@@ -1,15 +1,37 @@
 //! A plain-text summary of a spec that a reviewer can hold against the pages line by line:
 //! operations with their parameters (types, constraints, required flags), response fields,
-//! error codes and samples, then the shared enums, envelopes and gateway codes.
+//! error codes and samples, then the shared enums, envelopes and gateway codes. Where the spec
+//! imports Alibaba's metadata, each fact of an operation is followed by its source in brackets:
+//! `[page]`, `[metadata]`, `[decision]`, `[design notes]` or `[derived: the rule]`.
 
 use std::fmt::Write;
 
-use crate::model::{Condition, Field, Outcome, Param, Spec, ValueType};
+use crate::import::provenance::Provenance;
+use crate::load::LoadedSpec;
+use crate::model::{Condition, Field, Outcome, Param, ValueType};
+use crate::position::escape_token;
 
 /// Renders the summary.
-pub fn summary(spec: &Spec) -> String {
+pub fn summary(loaded: &LoadedSpec) -> String {
+    let spec = &loaded.spec;
+    let src = Src {
+        provenance: &loaded.provenance,
+        on: !loaded.layers.is_empty(),
+    };
     let mut out = String::new();
     let w = &mut out;
+    for layer in &loaded.layers {
+        let h = &layer.header;
+        let _ = writeln!(
+            w,
+            "imports {} (from {}, sha256 {}; operations {}; not imported: {})",
+            layer.file.display(),
+            h.file,
+            h.sha256,
+            h.operations.join(", "),
+            h.not_imported.join(", ")
+        );
+    }
     let _ = writeln!(
         w,
         "{} {} ({}, {} {}, parameters in the {}, body {})",
@@ -39,7 +61,7 @@ pub fn summary(spec: &Spec) -> String {
     let _ = writeln!(w, "documents: {}", docs.join(", "));
     let _ = writeln!(w, "success envelope:");
     for (name, field) in &spec.envelope.success.fields {
-        field_lines(w, name, field, 1);
+        field_lines(w, name, field, 1, &src, "/envelope/success");
     }
     let _ = writeln!(
         w,
@@ -47,49 +69,77 @@ pub fn summary(spec: &Spec) -> String {
         list(&spec.envelope.error.key_case)
     );
     for (name, field) in &spec.envelope.error.fields {
-        field_lines(w, name, field, 1);
+        field_lines(w, name, field, 1, &src, "/envelope/error");
     }
     let _ = writeln!(w, "gateway errors:");
     for e in &spec.gateway_errors {
         let _ = writeln!(w, "  {} {} ({})", e.status, e.code, wire(&e.class));
     }
     for (name, op) in &spec.operations {
+        let at = format!("/operations/{}", escape_token(name));
         let _ = writeln!(w);
         let _ = writeln!(
             w,
-            "operation {name} (last updated {}; methods {})",
+            "operation {name} (last updated {}{}; methods {}{})",
             op.last_updated.as_deref().unwrap_or("not given"),
-            list(&op.methods)
+            src.of(&format!("{at}/lastUpdated")),
+            list(&op.methods),
+            src.of(&format!("{at}/methods"))
         );
-        let _ = writeln!(w, "  summary: {}", op.summary);
+        let _ = writeln!(
+            w,
+            "  summary: {}{}",
+            op.summary,
+            src.of(&format!("{at}/summary"))
+        );
         let _ = writeln!(w, "  request:");
         for (pname, param) in &op.parameters {
-            let _ = writeln!(w, "    {pname:<16} {}", param_line(param));
+            let p_at = format!("{at}/parameters/{}", escape_token(pname));
+            let _ = writeln!(w, "    {pname:<16} {}", param_line(param, &src, &p_at));
         }
         let _ = writeln!(
             w,
-            "  response Data (from the {}; Status reports {}):",
+            "  response Data (from the {}{}; Status reports {}{}):",
             wire(&op.response.source),
-            wire(&op.response.data_status)
+            src.of(&format!("{at}/response/source")),
+            wire(&op.response.data_status),
+            src.of(&format!("{at}/response/dataStatus"))
         );
         for (fname, field) in op.response.data.fields.iter().flatten() {
-            field_lines(w, fname, field, 2);
+            let f_at = format!("{at}/response/data/fields/{}", escape_token(fname));
+            field_lines(w, fname, field, 2, &src, &f_at);
         }
         let _ = writeln!(w, "  errors:");
-        for e in &op.errors {
+        for (i, e) in op.errors.iter().enumerate() {
+            let e_at = format!("{at}/errors/{i}");
             let desc = e
                 .description
                 .as_deref()
-                .map(|d| format!(" ({d})"))
+                .map(|d| format!(" ({d}{})", src.of(&format!("{e_at}/description"))))
                 .unwrap_or_default();
-            let _ = writeln!(w, "    {} {}: {}{desc}", e.status, e.code, e.message);
+            let _ = writeln!(
+                w,
+                "    {} {}: {}{}{desc}",
+                e.status,
+                e.code,
+                e.message,
+                src.of(&format!("{e_at}/message"))
+            );
         }
-        let _ = writeln!(w, "  sample ({}):", op.sample.title);
+        let _ = writeln!(
+            w,
+            "  sample ({}){}:",
+            op.sample.title,
+            src.of(&format!("{at}/sample/body"))
+        );
         let _ = writeln!(
             w,
             "    {}",
             serde_json::to_string(&op.sample.body).unwrap_or_default()
         );
+        for pointer in op.sample.page_differs.iter().flat_map(|d| d.keys()) {
+            let _ = writeln!(w, "    the page differs at {pointer}");
+        }
     }
     let _ = writeln!(w);
     let _ = writeln!(w, "waiters:");
@@ -114,34 +164,77 @@ pub fn summary(spec: &Spec) -> String {
     for e in &spec.errata {
         let _ = writeln!(w, "  {} {} {} {}", e.id, e.operation, e.kind, e.pointer);
     }
+    if !loaded.dropped.is_empty() {
+        let _ = writeln!(w);
+        let _ = writeln!(w, "dropped hand-written entries:");
+        for d in &loaded.dropped {
+            let _ = writeln!(w, "  {} {}", d.operation, d.pointer);
+        }
+    }
     out
 }
 
-fn param_line(param: &Param) -> String {
-    let mut parts = vec![type_text(
-        param.ty,
-        param.enum_name.as_deref(),
-        param.document.as_deref(),
+/// Sources in brackets, where the spec imports metadata (else nothing: a spec without layers
+/// is all hand-written).
+struct Src<'a> {
+    provenance: &'a Provenance,
+    on: bool,
+}
+
+impl Src<'_> {
+    fn of(&self, pointer: &str) -> String {
+        match self.provenance.of(pointer) {
+            Some(source) if self.on => format!(" [{source}]"),
+            _ => String::new(),
+        }
+    }
+}
+
+fn param_line(param: &Param, src: &Src<'_>, at: &str) -> String {
+    let mut parts = vec![format!(
+        "{}{}",
+        type_text(
+            param.ty,
+            param.enum_name.as_deref(),
+            param.document.as_deref(),
+        ),
+        src.of(&format!("{at}/type"))
     )];
     if let Some(accepts) = &param.accepts {
-        parts.push(format!("accepts {}", accepts.join("|")));
+        parts.push(format!(
+            "accepts {}{}",
+            accepts.join("|"),
+            src.of(&format!("{at}/accepts"))
+        ));
     }
     if let Some(r) = &param.range {
-        parts.push(format!("{}..={}", r.minimum, r.maximum));
+        parts.push(format!(
+            "{}..={}{}",
+            r.minimum,
+            r.maximum,
+            src.of(&format!("{at}/range"))
+        ));
     }
-    parts.push(
+    parts.push(format!(
+        "{}{}",
         if param.required {
             "required"
         } else {
             "optional"
-        }
-        .to_owned(),
-    );
+        },
+        src.of(&format!("{at}/required"))
+    ));
     if param.idempotency_token {
-        parts.push("idempotency token (generated when absent)".to_owned());
+        parts.push(format!(
+            "idempotency token (generated when absent){}",
+            src.of(&format!("{at}/idempotencyToken"))
+        ));
     }
     if let Some(example) = &param.example {
-        parts.push(format!("example {example}"));
+        parts.push(format!(
+            "example {example}{}",
+            src.of(&format!("{at}/example"))
+        ));
     }
     parts.join(", ")
 }
@@ -154,7 +247,7 @@ fn type_text(ty: ValueType, enum_name: Option<&str>, document: Option<&str>) -> 
     }
 }
 
-fn field_lines(w: &mut String, name: &str, field: &Field, depth: usize) {
+fn field_lines(w: &mut String, name: &str, field: &Field, depth: usize, src: &Src<'_>, at: &str) {
     let indent = "  ".repeat(depth);
     let mut parts = vec![match &field.enum_by {
         Some(by) => {
@@ -190,17 +283,27 @@ fn field_lines(w: &mut String, name: &str, field: &Field, depth: usize) {
         }
         None => {}
     }
+    if field.null_when.is_some() {
+        let last = parts.len() - 1;
+        parts[last].push_str(&src.of(&format!("{at}/nullWhen")));
+    }
+    parts[0].push_str(&src.of(&format!("{at}/type")));
     if let Some(example) = &field.example {
-        parts.push(format!("example {example}"));
+        parts.push(format!(
+            "example {example}{}",
+            src.of(&format!("{at}/example"))
+        ));
     }
     let width = 20usize.saturating_sub(indent.len());
     let _ = writeln!(w, "{indent}{name:<width$} {}", parts.join(", "));
     for (child, f) in field.fields.iter().flatten() {
-        field_lines(w, child, f, depth + 1);
+        let c_at = format!("{at}/fields/{}", escape_token(child));
+        field_lines(w, child, f, depth + 1, src, &c_at);
     }
     if let Some(items) = &field.items {
         for (child, f) in items.fields.iter().flatten() {
-            field_lines(w, child, f, depth + 1);
+            let c_at = format!("{at}/items/fields/{}", escape_token(child));
+            field_lines(w, child, f, depth + 1, src, &c_at);
         }
     }
 }

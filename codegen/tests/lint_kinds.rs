@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 /// returns the text report.
 fn lint(value: &Value, expected: &[Kind]) -> String {
     let loaded = load_value(value).unwrap_or_else(|e| panic!("loads:\n{e}"));
-    let report = Report::of(&loaded.spec);
+    let report = Report::of(&loaded);
     let kinds: Vec<Kind> = report.entries.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, expected, "{}", report.render_text(&loaded));
     assert!(
@@ -232,7 +232,7 @@ fn recorded_errata_are_known_and_stale_ones_fail() {
         }));
     });
     let loaded = load_value(&value).expect("loads");
-    let report = Report::of(&loaded.spec);
+    let report = Report::of(&loaded);
     let statuses: Vec<(Option<&str>, Status)> = report
         .entries
         .iter()

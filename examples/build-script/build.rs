@@ -16,6 +16,10 @@ fn main() {
     // Without this, cargo would rerun the script on any change in the package, and never on
     // a change to the spec, which lives outside it.
     println!("cargo:rerun-if-changed={}", spec.display());
+    // The layers the spec imports from Alibaba's metadata live beside it, in `imported/`.
+    if let Some(dir) = spec.parent() {
+        println!("cargo:rerun-if-changed={}", dir.join("imported").display());
+    }
     println!("cargo:rerun-if-changed=build.rs");
     if let Err(e) = generate_to(
         Path::new(&spec),

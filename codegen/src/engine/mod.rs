@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::load::{LoadError, LoadedSpec, load_path, load_str};
+use crate::load::{LoadError, LoadedSpec, load_named, load_path};
 
 /// The generator's version, named in every generated file's header.
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -171,8 +171,9 @@ pub fn generate_to(
 pub struct Expansion {
     /// The engine's items, exactly as [`generate`] returns them.
     pub items: TokenStream,
-    /// `const _: &str = include_str!("<absolute spec path>");`: cargo only rebuilds a crate
-    /// when a file the compiler read changes, and a proc-macro's own reads are invisible to it.
+    /// `const _: &str = include_str!("<absolute spec path>");`, and the same for each layer
+    /// the spec imports: cargo only rebuilds a crate when a file the compiler read changes,
+    /// and a proc-macro's own reads are invisible to it.
     pub rebuild: TokenStream,
 }
 
@@ -188,23 +189,29 @@ pub fn expand(
     settings: &Settings,
 ) -> Result<Expansion, String> {
     let path = manifest_dir.join(spec_literal);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
+    let loaded = load_named(&path, Path::new(spec_literal)).map_err(|e| match e {
+        LoadError::Read { source, .. } => format!(
             "{spec_literal}: cannot read the spec at {} (paths are relative to the crate's \
-             CARGO_MANIFEST_DIR): {e}",
+             CARGO_MANIFEST_DIR): {source}",
             path.display()
-        )
+        ),
+        invalid => invalid.to_string(),
     })?;
-    let loaded = load_str(&text, Path::new(spec_literal)).map_err(|e| e.to_string())?;
-    let absolute = path
-        .canonicalize()
-        .unwrap_or(path)
-        .to_str()
-        .ok_or_else(|| format!("{spec_literal}: the spec's path is not UTF-8"))?
-        .to_owned();
+    let mut files = vec![path];
+    files.extend(loaded.layers.iter().map(|l| l.path.clone()));
+    let mut rebuild = TokenStream::new();
+    for file in files {
+        let absolute = file
+            .canonicalize()
+            .unwrap_or(file)
+            .to_str()
+            .ok_or_else(|| format!("{spec_literal}: the spec's path is not UTF-8"))?
+            .to_owned();
+        rebuild.extend(quote! { const _: &str = include_str!(#absolute); });
+    }
     Ok(Expansion {
         items: generate(&loaded, settings),
-        rebuild: quote! { const _: &str = include_str!(#absolute); },
+        rebuild,
     })
 }
 

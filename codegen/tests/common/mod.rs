@@ -1,9 +1,9 @@
 //! Shared helpers: the real spec, the minimal fixture, and loading mutated copies of them.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use dwdi_codegen::{LoadError, LoadedSpec, load_str};
+use dwdi_codegen::{LoadError, LoadedSpec, load_named, load_str};
 use serde_json::Value;
 
 /// The workspace's spec, as text.
@@ -15,10 +15,76 @@ pub fn real_spec_text() -> String {
     .expect("spec/dataworks-di.json is readable")
 }
 
-/// The workspace's spec, loaded under its workspace-relative name.
+/// The workspace's `spec/` directory.
+pub fn spec_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+/// The workspace's spec with its imported layers, named as from the workspace root.
 pub fn real_spec() -> LoadedSpec {
-    load_str(&real_spec_text(), Path::new("spec/dataworks-di.json"))
-        .unwrap_or_else(|e| panic!("the spec loads:\n{e}"))
+    load_named(
+        &spec_dir().join("dataworks-di.json"),
+        Path::new("spec/dataworks-di.json"),
+    )
+    .unwrap_or_else(|e| panic!("the spec loads:\n{e}"))
+}
+
+/// Copies the workspace's `spec/` (the spec, its layers and its metadata) into `dest`, for
+/// tests that import into a scratch copy.
+pub fn copy_spec_dir(dest: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("create dir");
+        for entry in std::fs::read_dir(from).expect("readable dir") {
+            let entry = entry.expect("dir entry");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("file type").is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copied");
+            }
+        }
+    }
+    copy(&spec_dir(), dest);
+}
+
+/// A lint or load report without `:line:column` after file names: positions move with every
+/// edit of a spec, so snapshots leave them out (the reports themselves keep them).
+pub fn without_positions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(".json:") {
+        out.push_str(&rest[..i + 5]);
+        let after = &rest[i + 5..];
+        // `:LINE:COLUMN`
+        let mut chars = after.char_indices().peekable();
+        let mut end = 0;
+        let mut colons = 0;
+        while let Some((j, c)) = chars.next() {
+            if c == ':' && chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) {
+                colons += 1;
+                end = j + 1;
+                while let Some((k, d)) = chars.peek().copied() {
+                    if !d.is_ascii_digit() {
+                        break;
+                    }
+                    end = k + d.len_utf8();
+                    chars.next();
+                }
+                if colons == 2 {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        if colons == 2 {
+            rest = &after[end..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The minimal fixture, a small spec that loads and lints clean.
