@@ -471,7 +471,9 @@ mod tests {
     #[test]
     fn removed_methods_break_and_added_ones_do_not() {
         assert_eq!(
-            only(&changed(|s| op(s).methods.retain(|m| *m == HttpMethod::Post))),
+            only(&changed(|s| op(s)
+                .methods
+                .retain(|m| *m == HttpMethod::Post))),
             ("method-removed", true)
         );
         let mut old = base();

@@ -103,13 +103,12 @@ pub fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let value =
-        apidocs::convert(&text, &file_name, operations).map_err(|problems| {
-            ImportError::Metadata {
-                file: metadata.to_owned(),
-                problems,
-            }
-        })?;
+    let value = apidocs::convert(&text, &file_name, operations).map_err(|problems| {
+        ImportError::Metadata {
+            file: metadata.to_owned(),
+            problems,
+        }
+    })?;
     let header = layer::header(&value).map_err(|message| ImportError::Metadata {
         file: metadata.to_owned(),
         problems: vec![apidocs::Problem {

@@ -525,7 +525,9 @@ fn disagreement(d: &Disagreement) -> Finding {
     };
     let message = match (&d.page, &d.metadata) {
         (Some(Value::String(p)), Some(Value::String(m)))
-            if !p.is_empty() && !m.is_empty() && (p.chars().count() > 48 || m.chars().count() > 48) =>
+            if !p.is_empty()
+                && !m.is_empty()
+                && (p.chars().count() > 48 || m.chars().count() > 48) =>
         {
             let at = p
                 .chars()

@@ -238,7 +238,15 @@ fn load_text(
     let mut problems = duplicate_keys(&positions, None);
     let mut hasher = Sha256::new();
     hasher.update(text.as_bytes());
-    let layers = read_layers(&hand, &positions, file, dir, replaced, &mut hasher, &mut problems);
+    let layers = read_layers(
+        &hand,
+        &positions,
+        file,
+        dir,
+        replaced,
+        &mut hasher,
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
@@ -369,7 +377,12 @@ fn read_layers(
         let at = format!("/imports/{i}");
         let pos = positions.nearest(&at);
         let Some(relative) = entry.as_str() else {
-            problem(at, None, pos, "expected a path relative to this file".into());
+            problem(
+                at,
+                None,
+                pos,
+                "expected a path relative to this file".into(),
+            );
             continue;
         };
         let path = dir.join(relative);

@@ -202,8 +202,7 @@ fn import(spec: &Path, metadata: &Path, operations: Option<&[String]>) -> ExitCo
     } else {
         spec.to_owned()
     };
-    let done = match dwdi_codegen::import_command::import(&spec_path, spec, metadata, operations)
-    {
+    let done = match dwdi_codegen::import_command::import(&spec_path, spec, metadata, operations) {
         Ok(done) => done,
         Err(e) => {
             eprintln!("{e}");
@@ -211,12 +210,7 @@ fn import(spec: &Path, metadata: &Path, operations: Option<&[String]>) -> ExitCo
         }
     };
     for d in &done.dropped {
-        eprintln!(
-            "dropped: {} {}: {}",
-            spec.display(),
-            d.pointer,
-            d.message
-        );
+        eprintln!("dropped: {} {}: {}", spec.display(), d.pointer, d.message);
     }
     if !done.listed {
         eprintln!(

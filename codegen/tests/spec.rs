@@ -15,7 +15,10 @@ use serde_json::Value;
 fn spec_loads_with_its_layer_and_names_its_schema() {
     let loaded = real_spec();
     assert_eq!(loaded.spec.schema.as_deref(), Some("./spec.schema.json"));
-    assert!(loaded.spec.imports.is_empty(), "the effective spec has no imports");
+    assert!(
+        loaded.spec.imports.is_empty(),
+        "the effective spec has no imports"
+    );
     assert_eq!(loaded.layers.len(), 1, "one imported layer");
     let layer = &loaded.layers[0];
     assert_eq!(loaded.spec.product, layer.header.product);
@@ -50,8 +53,11 @@ fn lint_finds_exactly_the_recorded_errata() {
         .filter(|e| e.status != Status::Known)
         .collect();
     assert!(unexpected.is_empty(), "{unexpected:#?}");
-    let (recorded, absent): (Vec<_>, Vec<_>) =
-        loaded.spec.errata.iter().partition(|e| !e.kind.is_absence());
+    let (recorded, absent): (Vec<_>, Vec<_>) = loaded
+        .spec
+        .errata
+        .iter()
+        .partition(|e| !e.kind.is_absence());
     assert_eq!(report.entries.len(), recorded.len());
     assert_eq!(report.absences.len(), absent.len());
     let text = report.render_text(&loaded);

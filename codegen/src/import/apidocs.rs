@@ -183,7 +183,10 @@ impl Cx {
         if apis.len() > MAX_ITEMS {
             self.problem(
                 "/apis".into(),
-                format!("{} operations; at most {MAX_ITEMS} are imported", apis.len()),
+                format!(
+                    "{} operations; at most {MAX_ITEMS} are imported",
+                    apis.len()
+                ),
             );
             return Value::Null;
         }
@@ -253,7 +256,10 @@ impl Cx {
             self.errors(api.get("errorCodes"), &format!("{at}/errorCodes")),
         );
         if let Some(body) = self.demo(api.get("responseDemo"), &format!("{at}/responseDemo")) {
-            op.insert("sample".into(), json!({ "title": DEMO_TITLE, "body": body }));
+            op.insert(
+                "sample".into(),
+                json!({ "title": DEMO_TITLE, "body": body }),
+            );
         }
         Value::Object(op)
     }
@@ -285,7 +291,10 @@ impl Cx {
         if list.len() > MAX_ITEMS {
             self.problem(
                 at.to_owned(),
-                format!("{} parameters; at most {MAX_ITEMS} are imported", list.len()),
+                format!(
+                    "{} parameters; at most {MAX_ITEMS} are imported",
+                    list.len()
+                ),
             );
             return Value::Null;
         }
@@ -336,7 +345,9 @@ impl Cx {
             if matches!(ty, "object" | "array") {
                 self.problem(
                     format!("{s_at}/type"),
-                    format!("parameter `{name}` is an {ty}; the spec has scalar query parameters only"),
+                    format!(
+                        "parameter `{name}` is an {ty}; the spec has scalar query parameters only"
+                    ),
                 );
                 continue;
             }
@@ -610,7 +621,10 @@ impl Cx {
                     e.get("errorCode").and_then(Value::as_str),
                     e.get("errorMessage").and_then(Value::as_str),
                 ) else {
-                    self.problem(e_at, "an error code needs `errorCode` and `errorMessage`".into());
+                    self.problem(
+                        e_at,
+                        "an error code needs `errorCode` and `errorMessage`".into(),
+                    );
                     continue;
                 };
                 if !seen.insert(code.to_owned()) {
@@ -743,7 +757,10 @@ mod tests {
             id["stated"]["metadataRange"],
             json!({ "minimum": 1, "maximum": 99 })
         );
-        assert_eq!(id.get("stated").and_then(|s| s.get("metadataDocRequired")), None);
+        assert_eq!(
+            id.get("stated").and_then(|s| s.get("metadataDocRequired")),
+            None
+        );
         let kind = &op["parameters"]["Kind"];
         assert_eq!(kind["stated"]["metadataEnum"], json!(["A", "B"]));
         assert_eq!(kind["stated"]["metadataDocRequired"], true);
@@ -763,7 +780,9 @@ mod tests {
             "responseDemo.xml",
         ] {
             assert!(
-                not_imported.as_array().is_some_and(|l| l.contains(&json!(key))),
+                not_imported
+                    .as_array()
+                    .is_some_and(|l| l.contains(&json!(key))),
                 "{key} is listed in {not_imported}"
             );
         }
@@ -776,7 +795,10 @@ mod tests {
         assert_eq!(layer["operations"], json!({}));
         let problems = convert(&text, "m.json", Some(&["Nope".to_owned()])).expect_err("unknown");
         assert!(problems[0].message.contains("`Nope`"), "{problems:?}");
-        assert!(problems[0].message.contains("expected one of Op"), "{problems:?}");
+        assert!(
+            problems[0].message.contains("expected one of Op"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -791,7 +813,10 @@ mod tests {
             .collect();
         assert_eq!(messages.len(), 2, "{messages:#?}");
         assert!(messages[0].contains("/apis/Op/parameters/0/schema/type: `number` is not a type"));
-        assert!(messages[1].contains("/apis/Op/parameters/1/in: parameter `Kind` travels in `formData`"));
+        assert!(
+            messages[1]
+                .contains("/apis/Op/parameters/1/in: parameter `Kind` travels in `formData`")
+        );
     }
 
     #[test]

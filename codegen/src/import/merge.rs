@@ -124,7 +124,11 @@ pub fn merge(hand: &Value, layers: &[LayerInput<'_>]) -> Merged {
     for (i, layer) in layers.iter().enumerate() {
         for (key, stated, spec) in [
             ("product", &layer.header.product, hand.get("product")),
-            ("apiVersion", &layer.header.api_version, hand.get("apiVersion")),
+            (
+                "apiVersion",
+                &layer.header.api_version,
+                hand.get("apiVersion"),
+            ),
         ] {
             if spec.and_then(Value::as_str) != Some(stated.as_str()) {
                 cx.problem(
@@ -151,7 +155,11 @@ pub fn merge(hand: &Value, layers: &[LayerInput<'_>]) -> Merged {
         for (name, op) in ops {
             let at = format!("/operations/{}", escape_token(name));
             match op.as_object() {
-                None => cx.problem(Origin::Layer(i), at, "an operation must be an object".into()),
+                None => cx.problem(
+                    Origin::Layer(i),
+                    at,
+                    "an operation must be an object".into(),
+                ),
                 Some(_) if imported.contains_key(name.as_str()) => cx.problem(
                     Origin::Layer(i),
                     at,
@@ -179,7 +187,10 @@ pub fn merge(hand: &Value, layers: &[LayerInput<'_>]) -> Merged {
     }
     for (name, layer_op) in &imported {
         if !hand_ops.contains_key(*name) {
-            ops.insert((*name).to_owned(), cx.operation(name, None, Some(*layer_op)));
+            ops.insert(
+                (*name).to_owned(),
+                cx.operation(name, None, Some(*layer_op)),
+            );
         }
     }
     if hand.get("operations").is_some() || !imported.is_empty() {
@@ -381,7 +392,10 @@ impl Cx {
     /// Parameters or fields by name: the layer's in its order, then hand-written ones that
     /// declare themselves in full.
     fn named(&mut self, hand: Option<&Value>, layer: Option<&Value>, at: &str) -> Value {
-        let (h, l) = (hand.and_then(Value::as_object), layer.and_then(Value::as_object));
+        let (h, l) = (
+            hand.and_then(Value::as_object),
+            layer.and_then(Value::as_object),
+        );
         if (hand.is_some() && h.is_none()) || (layer.is_some() && l.is_none()) {
             // Not objects: the format check reports them.
             return hand.or(layer).cloned().unwrap_or(Value::Null);
@@ -390,10 +404,7 @@ impl Cx {
         for name in keys(h, l) {
             let n_at = format!("{at}/{}", escape_token(name));
             let (hn, ln) = (h.and_then(|h| h.get(name)), l.and_then(|l| l.get(name)));
-            if ln.is_none()
-                && self.layer.is_some()
-                && hn.is_some_and(|n| n.get("type").is_none())
-            {
+            if ln.is_none() && self.layer.is_some() && hn.is_some_and(|n| n.get("type").is_none()) {
                 self.drop_entry(
                     n_at,
                     format!(
@@ -409,7 +420,10 @@ impl Cx {
 
     /// An entry (parameter, field, response, error code): key by key.
     fn node(&mut self, hand: Option<&Value>, layer: Option<&Value>, at: &str) -> Value {
-        let (h, l) = (hand.and_then(Value::as_object), layer.and_then(Value::as_object));
+        let (h, l) = (
+            hand.and_then(Value::as_object),
+            layer.and_then(Value::as_object),
+        );
         if (hand.is_some() && h.is_none()) || (layer.is_some() && l.is_none()) {
             return hand.or(layer).cloned().unwrap_or(Value::Null);
         }
@@ -434,7 +448,10 @@ impl Cx {
     /// What the sources literally state: the pages' and design notes' (hand-written) beside the
     /// metadata's (from the layer only, where the operation is imported).
     fn stated(&mut self, hand: Option<&Value>, layer: Option<&Value>, at: &str) -> Value {
-        let (h, l) = (hand.and_then(Value::as_object), layer.and_then(Value::as_object));
+        let (h, l) = (
+            hand.and_then(Value::as_object),
+            layer.and_then(Value::as_object),
+        );
         if (hand.is_some() && h.is_none()) || (layer.is_some() && l.is_none()) {
             return hand.or(layer).cloned().unwrap_or(Value::Null);
         }
@@ -471,7 +488,10 @@ impl Cx {
 
     /// Error codes by code: the layer's in its order, then hand-written ones in full.
     fn errors(&mut self, hand: Option<&Value>, layer: Option<&Value>, at: &str) -> Value {
-        let (h, l) = (hand.and_then(Value::as_array), layer.and_then(Value::as_array));
+        let (h, l) = (
+            hand.and_then(Value::as_array),
+            layer.and_then(Value::as_array),
+        );
         if (hand.is_some() && h.is_none()) || (layer.is_some() && l.is_none()) {
             return hand.or(layer).cloned().unwrap_or(Value::Null);
         }
@@ -514,7 +534,10 @@ impl Cx {
 
     /// The sample: the page's in full, or the metadata's demo with the page's differences.
     fn sample(&mut self, hand: Option<&Value>, layer: Option<&Value>, at: &str) -> Value {
-        let (h, l) = match (hand.and_then(Value::as_object), layer.and_then(Value::as_object)) {
+        let (h, l) = match (
+            hand.and_then(Value::as_object),
+            layer.and_then(Value::as_object),
+        ) {
             (Some(h), Some(l)) => (h, l),
             _ => return self.node(hand, layer, at),
         };
@@ -613,7 +636,11 @@ impl Cx {
             self.example_origin(p, &p_at);
             let stated = p.get("stated").cloned().unwrap_or(Value::Null);
             let metadata_enum = strings(stated.get("metadataEnum"));
-            let ty = p.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let ty = p
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             if ty == "string"
                 && let Some(values) = &metadata_enum
                 && matches!(
@@ -641,7 +668,11 @@ impl Cx {
                 self.listed
                     .push((enum_name.to_owned(), values.clone(), p_at.clone()));
             }
-            let ty = p.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let ty = p
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             let excludes = strings(p.get("excludes"));
             if p.contains_key("accepts") {
                 if excludes.is_some() {
@@ -709,7 +740,8 @@ impl Cx {
             strings(field.get("stated").and_then(|s| s.get("metadataEnum"))),
             field.get("enum").and_then(Value::as_str),
         ) {
-            self.listed.push((enum_name.to_owned(), values, at.to_owned()));
+            self.listed
+                .push((enum_name.to_owned(), values, at.to_owned()));
         }
         if let Some(fields) = field.get_mut("fields").and_then(Value::as_object_mut) {
             for (name, f) in fields.iter_mut() {
@@ -953,7 +985,10 @@ mod tests {
         assert_eq!(op["summary"], "Gets.");
         assert_eq!(op["methods"], json!(["POST"]));
         assert_eq!(op["lastUpdated"], Value::Null);
-        assert_eq!(op["parameters"]["Id"]["range"], json!({ "minimum": 1, "maximum": 9 }));
+        assert_eq!(
+            op["parameters"]["Id"]["range"],
+            json!({ "minimum": 1, "maximum": 9 })
+        );
         assert_eq!(op["parameters"]["Id"]["required"], true);
         assert_eq!(op["parameters"]["Id"]["exampleOrigin"], "metadata");
         assert_eq!(op["parameters"]["Kind"]["accepts"], json!(["A", "B"]));
@@ -964,7 +999,10 @@ mod tests {
             Some(vec!["A".to_owned(), "B".to_owned(), "C".to_owned()])
         );
         assert_eq!(op["response"]["source"], "metadata");
-        assert_eq!(op["response"]["data"]["fields"]["Name"]["description"], "The name.");
+        assert_eq!(
+            op["response"]["data"]["fields"]["Name"]["description"],
+            "The name."
+        );
         assert_eq!(op["response"]["data"]["fields"]["Name"]["type"], "string");
         assert_eq!(op["errors"][0]["description"], "Bad value.");
         assert_eq!(op["errors"][0]["message"], "Bad.");
@@ -977,12 +1015,35 @@ mod tests {
             "/operations/Op/sample/body/Data/List/1"
         );
         let p = &m.provenance;
-        assert_eq!(p.of("/operations/Op/parameters/Id/required").map(Source::kind), Some("metadata"));
-        assert_eq!(p.of("/operations/Op/parameters/Id/range").map(Source::kind), Some("decision"));
-        assert_eq!(p.of("/operations/Op/parameters/Kind/accepts").map(Source::kind), Some("derived"));
-        assert_eq!(p.of("/operations/Op/parameters/Kind/description").map(Source::kind), Some("page"));
-        assert_eq!(p.of("/operations/Op/sample/body/Data/List/1").map(Source::kind), Some("page"));
-        assert_eq!(p.of("/operations/Op/sample/body/Data/List/0").map(Source::kind), Some("metadata"));
+        assert_eq!(
+            p.of("/operations/Op/parameters/Id/required")
+                .map(Source::kind),
+            Some("metadata")
+        );
+        assert_eq!(
+            p.of("/operations/Op/parameters/Id/range").map(Source::kind),
+            Some("decision")
+        );
+        assert_eq!(
+            p.of("/operations/Op/parameters/Kind/accepts")
+                .map(Source::kind),
+            Some("derived")
+        );
+        assert_eq!(
+            p.of("/operations/Op/parameters/Kind/description")
+                .map(Source::kind),
+            Some("page")
+        );
+        assert_eq!(
+            p.of("/operations/Op/sample/body/Data/List/1")
+                .map(Source::kind),
+            Some("page")
+        );
+        assert_eq!(
+            p.of("/operations/Op/sample/body/Data/List/0")
+                .map(Source::kind),
+            Some("metadata")
+        );
     }
 
     #[test]
@@ -1035,7 +1096,9 @@ mod tests {
     #[test]
     fn the_metadatas_statements_come_from_the_layer_only() {
         let m = run(
-            hand(json!({ "parameters": { "Id": { "stated": { "metadataRange": { "minimum": 1, "maximum": 2 } } } } })),
+            hand(
+                json!({ "parameters": { "Id": { "stated": { "metadataRange": { "minimum": 1, "maximum": 2 } } } } }),
+            ),
             layer(),
         );
         assert_eq!(m.problems.len(), 1);
