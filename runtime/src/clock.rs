@@ -6,6 +6,7 @@
 //! build) small.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
@@ -40,6 +41,35 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> SystemTime {
         self.0
+    }
+}
+
+/// A clock that moves only when told to, shared by its clones: tests move time through a
+/// credential expiry without sleeping.
+#[derive(Debug, Clone)]
+pub struct ManualClock(Arc<Mutex<SystemTime>>);
+
+impl ManualClock {
+    /// A clock stopped at `start`.
+    pub fn new(start: SystemTime) -> Self {
+        ManualClock(Arc::new(Mutex::new(start)))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *t += by;
+    }
+
+    /// Sets the time.
+    pub fn set(&self, to: SystemTime) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = to;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> SystemTime {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -1,12 +1,14 @@
-//! Access keys and where they come from: static keys, the environment, the CLI profile file,
-//! and a chain that tries them in that order.
+//! Access keys, the provider trait every source implements, and why credentials could not be
+//! had. The sources themselves (environment, profiles, roles, the chain and its cache) are in
+//! [`crate::provider`]; this module depends only on [`crate::profile`]'s error and
+//! [`Secret`].
 
 use std::fmt;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::SystemTime;
 
-use crate::env::Env;
-use crate::profile::{ProfileError, ProfileFile, default_profile_path};
+use crate::profile::ProfileError;
 use crate::secret::Secret;
 
 /// Environment variable holding the AccessKey id.
@@ -16,7 +18,7 @@ pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
 /// Environment variable holding an STS security token.
 pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
 
-/// An AccessKey pair, optionally with an STS security token.
+/// An AccessKey pair, optionally with an STS security token and the time it expires.
 ///
 /// `Debug` shows the key id (an identifier, visible in the `Authorization` header anyway)
 /// and redacts the secret and the token.
@@ -25,6 +27,7 @@ pub struct Credentials {
     access_key_id: String,
     access_key_secret: Secret,
     security_token: Option<Secret>,
+    expiration: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -34,12 +37,19 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             access_key_secret: access_key_secret.into(),
             security_token: None,
+            expiration: None,
         }
     }
 
     /// Adds an STS security token (temporary credentials).
     pub fn with_security_token(mut self, token: impl Into<Secret>) -> Self {
         self.security_token = Some(token.into());
+        self
+    }
+
+    /// Sets when the credentials stop working (temporary credentials from a role).
+    pub fn with_expiration(mut self, expiration: SystemTime) -> Self {
+        self.expiration = Some(expiration);
         self
     }
 
@@ -57,15 +67,32 @@ impl Credentials {
     pub fn security_token(&self) -> Option<&Secret> {
         self.security_token.as_ref()
     }
+
+    /// When the credentials expire; `None` for permanent keys.
+    pub fn expiration(&self) -> Option<SystemTime> {
+        self.expiration
+    }
+
+    /// The secret and the token, to scrub from text that might echo them.
+    pub fn secrets(&self) -> Vec<&str> {
+        let mut s = vec![self.access_key_secret.expose()];
+        if let Some(t) = &self.security_token {
+            s.push(t.expose());
+        }
+        s
+    }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
+        let mut d = f.debug_struct("Credentials");
+        d.field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &self.access_key_secret)
-            .field("security_token", &self.security_token)
-            .finish()
+            .field("security_token", &self.security_token);
+        if let Some(e) = self.expiration {
+            d.field("expiration", &crate::clock::AcsDate::from_system_time(e));
+        }
+        d.finish()
     }
 }
 
@@ -97,21 +124,81 @@ pub enum CredentialsError {
     /// The profile file could not be used.
     #[error(transparent)]
     Profile(#[from] ProfileError),
+    /// A provider's settings are wrong (found before anything is fetched).
+    #[error("{source_name}: {reason}")]
+    Invalid {
+        /// The provider, e.g. `RAM role acs:ram::1:role/r (profile "work")`.
+        source_name: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
+    /// Fetching temporary credentials failed (STS, the metadata service, a credentials URI).
+    #[error("{source_name}: {reason}")]
+    Fetch {
+        /// The provider.
+        source_name: String,
+        /// What happened: the HTTP status, the service's code and message, or the
+        /// connection error; secrets scrubbed.
+        reason: String,
+        /// True when trying again may help (connection failure, timeout, 5xx, throttling).
+        transient: bool,
+    },
 }
 
-/// A source of credentials.
-pub trait CredentialsProvider: Send + Sync {
-    /// A short description of the source, e.g. `environment (ALIBABA_CLOUD_…)`.
-    fn describe(&self) -> String;
-
-    /// Why this source had nothing, for the "tried" list of [`CredentialsError::NotFound`].
-    fn why_none(&self) -> &'static str {
-        "nothing found"
+impl CredentialsError {
+    /// True for a fetch that may succeed when tried again.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            CredentialsError::Fetch {
+                transient: true,
+                ..
+            }
+        )
     }
 
-    /// The credentials, `Ok(None)` when this source has none (the chain moves on), or an
-    /// error when the source is present but broken (the chain stops and reports it).
-    fn provide(&self) -> Result<Option<Credentials>, CredentialsError>;
+    /// True when a credentials service was asked and failed (as opposed to missing or wrong
+    /// configuration, found before anything is sent).
+    pub fn is_fetch(&self) -> bool {
+        matches!(self, CredentialsError::Fetch { .. })
+    }
+}
+
+/// What [`CredentialsProvider::provide`] returns.
+pub type ProvideFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
+
+/// A source of credentials.
+///
+/// Sources that need the network (roles, the metadata service, a credentials URI) fetch in
+/// [`provide`](Self::provide); the runtime wraps whatever it uses in a
+/// [`CachingProvider`](crate::provider::CachingProvider), which refreshes before expiry and
+/// never fetches twice at once.
+pub trait CredentialsProvider: Send + Sync {
+    /// A short description of the source, e.g. `environment (ALIBABA_CLOUD_…)`. Never
+    /// contains a secret.
+    fn describe(&self) -> String;
+
+    /// Fetches (or returns) the credentials.
+    fn provide(&self) -> ProvideFuture<'_>;
+
+    /// The credentials without waiting, for sources that hold them already (static keys,
+    /// the environment, a key profile); `None` for sources that must fetch.
+    fn provide_now(&self) -> Option<Result<Credentials, CredentialsError>> {
+        None
+    }
+}
+
+impl<P: CredentialsProvider + ?Sized> CredentialsProvider for std::sync::Arc<P> {
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+    fn provide(&self) -> ProvideFuture<'_> {
+        (**self).provide()
+    }
+    fn provide_now(&self) -> Option<Result<Credentials, CredentialsError>> {
+        (**self).provide_now()
+    }
 }
 
 /// Keys given by the caller.
@@ -122,158 +209,11 @@ impl CredentialsProvider for StaticProvider {
     fn describe(&self) -> String {
         "static keys".to_owned()
     }
-    fn provide(&self) -> Result<Option<Credentials>, CredentialsError> {
-        Ok(Some(self.0.clone()))
+    fn provide(&self) -> ProvideFuture<'_> {
+        let c = self.0.clone();
+        Box::pin(async move { Ok(c) })
     }
-}
-
-/// Keys from `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
-/// (optionally) `ALIBABA_CLOUD_SECURITY_TOKEN`.
-#[derive(Clone)]
-pub struct EnvProvider {
-    env: Arc<dyn Env>,
-}
-
-impl EnvProvider {
-    /// Reads from the given environment.
-    pub fn new(env: Arc<dyn Env>) -> Self {
-        EnvProvider { env }
-    }
-}
-
-impl CredentialsProvider for EnvProvider {
-    fn describe(&self) -> String {
-        format!("environment ({ENV_ACCESS_KEY_ID}, {ENV_ACCESS_KEY_SECRET})")
-    }
-    fn why_none(&self) -> &'static str {
-        "not set"
-    }
-    fn provide(&self) -> Result<Option<Credentials>, CredentialsError> {
-        let id = self.env.var(ENV_ACCESS_KEY_ID);
-        let secret = self.env.var(ENV_ACCESS_KEY_SECRET);
-        match (id, secret) {
-            (None, None) => Ok(None),
-            (Some(_), None) => Err(CredentialsError::IncompleteEnv {
-                set: ENV_ACCESS_KEY_ID,
-                missing: ENV_ACCESS_KEY_SECRET,
-            }),
-            (None, Some(_)) => Err(CredentialsError::IncompleteEnv {
-                set: ENV_ACCESS_KEY_SECRET,
-                missing: ENV_ACCESS_KEY_ID,
-            }),
-            (Some(id), Some(secret)) => {
-                let creds = Credentials::new(id, secret);
-                Ok(Some(match self.env.var(ENV_SECURITY_TOKEN) {
-                    Some(token) => creds.with_security_token(token),
-                    None => creds,
-                }))
-            }
-        }
-    }
-}
-
-/// Keys from a profile of the Alibaba Cloud CLI's profile file.
-#[derive(Debug, Clone)]
-pub struct ProfileProvider {
-    path: Option<PathBuf>,
-    profile: Option<String>,
-}
-
-impl ProfileProvider {
-    /// Reads `path` (when `None`, no file is known: e.g. no home directory), using the
-    /// profile `profile` or else the file's `current` one.
-    pub fn new(path: Option<PathBuf>, profile: Option<String>) -> Self {
-        ProfileProvider { path, profile }
-    }
-
-    /// The file at `~/.aliyun/config.json` under the environment's home directory.
-    pub fn from_env(env: &dyn Env, profile: Option<String>) -> Self {
-        Self::new(default_profile_path(env), profile)
-    }
-}
-
-impl CredentialsProvider for ProfileProvider {
-    fn describe(&self) -> String {
-        match &self.path {
-            Some(p) => format!("profile file {}", p.display()),
-            None => "profile file ~/.aliyun/config.json".to_owned(),
-        }
-    }
-    fn why_none(&self) -> &'static str {
-        if self.path.is_some() {
-            "no such file"
-        } else {
-            "no home directory to look in"
-        }
-    }
-    fn provide(&self) -> Result<Option<Credentials>, CredentialsError> {
-        let Some(path) = &self.path else {
-            return Ok(None);
-        };
-        let Some(file) = ProfileFile::load(path)? else {
-            return Ok(None);
-        };
-        Ok(Some(file.select(self.profile.as_deref())?.credentials()?))
-    }
-}
-
-/// Tries its providers in order; the first with credentials wins.
-pub struct ChainProvider {
-    providers: Vec<Box<dyn CredentialsProvider>>,
-}
-
-impl ChainProvider {
-    /// A chain over the given providers, tried in order.
-    pub fn new(providers: Vec<Box<dyn CredentialsProvider>>) -> Self {
-        ChainProvider { providers }
-    }
-
-    /// The default chain: the environment, then the profile file (`profile` or the file's
-    /// current one) under the environment's home directory or at `profile_path`.
-    pub fn default_chain(
-        env: Arc<dyn Env>,
-        profile_path: Option<PathBuf>,
-        profile: Option<String>,
-    ) -> Self {
-        let path = profile_path.or_else(|| default_profile_path(env.as_ref()));
-        ChainProvider::new(vec![
-            Box::new(EnvProvider::new(env)),
-            Box::new(ProfileProvider::new(path, profile)),
-        ])
-    }
-
-    /// The first credentials found, with the description of the source that gave them.
-    pub fn resolve(&self) -> Result<(Credentials, String), CredentialsError> {
-        let mut tried = Vec::with_capacity(self.providers.len());
-        for p in &self.providers {
-            if let Some(c) = p.provide()? {
-                return Ok((c, p.describe()));
-            }
-            tried.push(format!("{} ({})", p.describe(), p.why_none()));
-        }
-        Err(CredentialsError::NotFound { tried })
-    }
-}
-
-impl fmt::Debug for ChainProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<String> = self.providers.iter().map(|p| p.describe()).collect();
-        f.debug_struct("ChainProvider")
-            .field("providers", &names)
-            .finish()
-    }
-}
-
-impl CredentialsProvider for ChainProvider {
-    fn describe(&self) -> String {
-        let names: Vec<String> = self.providers.iter().map(|p| p.describe()).collect();
-        format!("chain [{}]", names.join(", "))
-    }
-    fn provide(&self) -> Result<Option<Credentials>, CredentialsError> {
-        match self.resolve() {
-            Ok((c, _)) => Ok(Some(c)),
-            Err(CredentialsError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+    fn provide_now(&self) -> Option<Result<Credentials, CredentialsError>> {
+        Some(Ok(self.0.clone()))
     }
 }

@@ -12,9 +12,7 @@ use reqwest::header::HeaderValue;
 use crate::env::Env;
 use crate::error::ConfigError;
 use crate::profile::Profile;
-
-/// Environment variable naming the region.
-pub const ENV_REGION_ID: &str = "ALIBABA_CLOUD_REGION_ID";
+pub use crate::region::{ENV_REGION_ID, RegionSource};
 
 /// A product's region → host table plus a pattern for regions not in it.
 ///
@@ -91,9 +89,12 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// Parses `host`, `host:port` or `http(s)://host[:port][/]`; a bare host means https.
+    ///
+    /// An endpoint with user information (`http://AK:SECRET@host`) is refused, and errors
+    /// show the input with that part replaced by `***`: it is most likely a key pair.
     pub fn parse(input: &str) -> Result<Endpoint, ConfigError> {
         let invalid = |reason: &str| ConfigError::InvalidEndpoint {
-            endpoint: input.to_owned(),
+            endpoint: redact_userinfo(input),
             reason: reason.to_owned(),
         };
         let trimmed = input.trim();
@@ -112,7 +113,10 @@ impl Endpoint {
             _ => return Err(invalid("the scheme is neither https nor http")),
         };
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid("it contains user information"));
+            return Err(invalid(
+                "it contains user information (user:password@), which is never sent; give keys \
+                 through the environment or a profile, and the endpoint as a bare host",
+            ));
         }
         if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
             return Err(invalid(
@@ -212,44 +216,49 @@ impl fmt::Display for Endpoint {
     }
 }
 
-/// Where the region came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RegionSource {
-    /// Passed by the caller.
-    Caller,
-    /// `ALIBABA_CLOUD_REGION_ID`.
-    Environment,
-    /// A profile's `region_id`.
-    Profile {
-        /// The profile's name.
-        name: String,
-    },
+/// The profile a region may come from, and whether the user named it.
+#[derive(Debug, Clone, Copy)]
+pub enum ProfileRef<'a> {
+    /// Named explicitly (`--profile`, `RuntimeBuilder::profile`, `ALIBABA_CLOUD_PROFILE`): its
+    /// region wins over the environment's.
+    Named(&'a Profile),
+    /// The file's current (or `default`) profile: the environment's region wins over it.
+    Default(&'a Profile),
 }
 
-/// Chooses the region: the caller's, else `ALIBABA_CLOUD_REGION_ID`, else the profile's
-/// `region_id`. The result is checked to look like a region id, since it becomes part of a
-/// host name.
+/// Chooses the region by the one precedence rule, what the user names explicitly first: the
+/// caller's, else a named profile's `region_id`, else `ALIBABA_CLOUD_REGION_ID`, else the
+/// default profile's `region_id`. The result is checked to look like a region id, since it
+/// becomes part of a host name.
 pub fn resolve_region(
     explicit: Option<&str>,
     env: &dyn Env,
-    profile: Option<&Profile>,
+    profile: Option<ProfileRef<'_>>,
 ) -> Result<(String, RegionSource), ConfigError> {
-    let found = if let Some(r) = explicit.filter(|r| !r.is_empty()) {
-        Some((r.to_owned(), RegionSource::Caller))
-    } else if let Some(r) = env.var(ENV_REGION_ID) {
-        Some((r, RegionSource::Environment))
-    } else {
-        profile.and_then(|p| {
-            p.region_id.clone().map(|r| {
-                (
-                    r,
-                    RegionSource::Profile {
-                        name: p.name.clone(),
-                    },
-                )
-            })
+    let from_profile = |p: &Profile| {
+        p.region_id.clone().map(|r| {
+            (
+                r,
+                RegionSource::Profile {
+                    name: p.name.clone(),
+                },
+            )
         })
     };
+    let (named, default) = match profile {
+        Some(ProfileRef::Named(p)) => (Some(p), None),
+        Some(ProfileRef::Default(p)) => (None, Some(p)),
+        None => (None, None),
+    };
+    let found = explicit
+        .filter(|r| !r.is_empty())
+        .map(|r| (r.to_owned(), RegionSource::Caller))
+        .or_else(|| named.and_then(from_profile))
+        .or_else(|| {
+            env.var(ENV_REGION_ID)
+                .map(|r| (r, RegionSource::Environment))
+        })
+        .or_else(|| default.and_then(from_profile));
     let Some((region, source)) = found else {
         return Err(ConfigError::NoRegion);
     };
@@ -266,4 +275,38 @@ pub fn resolve_region(
         });
     }
     Ok((region, source))
+}
+
+/// `input` with any user information of its authority (`user:password@`) replaced by
+/// `***@`, for error messages. Works on text that does not parse as a URL too.
+pub fn redact_userinfo(input: &str) -> String {
+    let (scheme, rest) = match input.find("://") {
+        Some(i) => input.split_at(i + 3),
+        None => ("", input),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => input.to_owned(),
+    }
+}
+
+/// A URL as errors may show it: scheme, host, port and path, without user information,
+/// query or fragment (which may carry a token or a signature).
+pub fn redact_url(input: &str) -> String {
+    match Url::parse(input) {
+        Ok(url) => {
+            let mut shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or(""));
+            if let Some(port) = url.port() {
+                shown.push_str(&format!(":{port}"));
+            }
+            shown.push_str(url.path());
+            shown
+        }
+        // A relative reference (a redirect's `/elsewhere?x`): keep the path only.
+        Err(_) => {
+            let cut = input.find(['?', '#']).unwrap_or(input.len());
+            redact_userinfo(&input[..cut])
+        }
+    }
 }

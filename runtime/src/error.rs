@@ -4,8 +4,8 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::credentials::CredentialsError;
-use crate::endpoint::{ENV_REGION_ID, RegionSource};
 use crate::profile::ProfileError;
+use crate::region::{ENV_REGION_ID, RegionSource};
 
 /// What kind of failure an error is; decides whether retrying can help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -315,6 +315,38 @@ pub enum Error {
         /// The start of the body.
         preview: String,
     },
+    /// The service answered with a redirect (3xx), which is never followed: it would carry
+    /// the signed request, with its key id and token, to another host.
+    #[error(
+        "{action}: HTTP {status} redirect to {location} refused; dwdi never follows redirects \
+         (the signed request would go to another host); expected an answer from the endpoint \
+         itself: check the endpoint and any proxy in between"
+    )]
+    Redirected {
+        /// The operation.
+        action: String,
+        /// HTTP status (301, 302, 307, …).
+        status: u16,
+        /// The `location` header, without user information, query or fragment;
+        /// `(no location header)` when there is none.
+        location: String,
+    },
+    /// The answer's body is larger than the runtime's cap.
+    #[error(
+        "{action}: HTTP {status} answer is larger than the response body limit of {limit} bytes \
+         (reading stopped after {read} bytes); RPC answers are small JSON: check the endpoint, \
+         or raise the limit with RuntimeBuilder::max_response_body_bytes"
+    )]
+    ResponseTooLarge {
+        /// The operation.
+        action: String,
+        /// HTTP status.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+        /// Bytes received before reading stopped (0 when the declared length was over the limit).
+        read: u64,
+    },
     /// Retryable failures until the attempt limit or the time budget ran out.
     #[error("gave up after {attempts} attempt(s) in {elapsed:.1?} ({why}); last error: {last}")]
     RetriesExhausted {
@@ -336,10 +368,14 @@ impl Error {
             Error::Service(e) => e.kind,
             Error::Transport(e) => e.kind,
             Error::RetriesExhausted { last, .. } => last.kind(),
+            // A credentials service that did not answer may answer next time.
+            Error::Credentials(e) if e.is_transient() => ErrorKind::Transient,
             Error::Config(_)
             | Error::Credentials(_)
             | Error::InvalidRequest { .. }
-            | Error::Decode { .. } => ErrorKind::Client,
+            | Error::Decode { .. }
+            | Error::Redirected { .. }
+            | Error::ResponseTooLarge { .. } => ErrorKind::Client,
         }
     }
 
@@ -365,7 +401,9 @@ impl Error {
     /// The HTTP status, if the service answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::Redirected { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => self.service_error().map(|e| e.status),
         }
     }

@@ -38,14 +38,19 @@
 //! - [`encode`]: RFC 3986 percent-encoding and the canonical query.
 //! - [`sign`]: V3 (`ACS3-HMAC-SHA256`) and legacy V2 (HMAC-SHA1) signers.
 //! - [`clock`]: injectable clock and nonce source, the wire date format.
-//! - [`credentials`], [`profile`], [`env`](mod@env): where keys come from.
-//! - [`endpoint`]: regions, region maps, endpoints, the plain-http guard.
+//! - [`credentials`]: keys and the provider trait; [`provider`]: the sources (environment,
+//!   profiles, RAM roles, OIDC, the ECS metadata service, credentials URIs), the default
+//!   chain and its precedence rule, and the refreshing cache; [`profile`]: the CLI's profile
+//!   file; [`env`](mod@env): environment access.
+//! - [`region`], [`endpoint`]: regions, region maps, endpoints, the plain-http guard.
 //! - [`envelope`], [`error`]: answers, errors and their classification.
-//! - [`retry`]: retry policy and backoff; [`transport`]: the runtime and its call loop.
+//! - [`retry`]: retry policy and backoff; [`transport`]: the runtime and its call loop
+//!   (no redirects followed, response bodies capped).
 //! - [`waiter`]: polling loop for asynchronous operations.
 
 #![warn(missing_docs)]
 
+mod body;
 pub mod clock;
 pub mod credentials;
 pub mod describe;
@@ -56,6 +61,8 @@ pub mod envelope;
 pub mod error;
 pub mod outcome;
 pub mod profile;
+pub mod provider;
+pub mod region;
 pub mod request;
 pub mod retry;
 mod secret;
@@ -63,15 +70,18 @@ pub mod sign;
 pub mod transport;
 pub mod waiter;
 
-pub use clock::{AcsDate, Clock, FixedClock, FixedNonce, NonceSource, RandomNonce, SystemClock};
-pub use credentials::{
-    ChainProvider, Credentials, CredentialsError, CredentialsProvider, EnvProvider,
-    ProfileProvider, StaticProvider,
+pub use clock::{
+    AcsDate, Clock, FixedClock, FixedNonce, ManualClock, NonceSource, RandomNonce, SystemClock,
 };
+pub use credentials::{Credentials, CredentialsError, CredentialsProvider, StaticProvider};
 pub use endpoint::{Endpoint, RegionMap, RegionSource, Scheme};
 pub use env::{Env, MapEnv, ProcessEnv};
 pub use error::{ConfigError, Error, ErrorKind, ServiceError, TransportError};
 pub use outcome::{JsonText, OperationFailed, WaiterFailure, client_token};
+pub use provider::{
+    CachingProvider, CredentialsSource, CredentialsUriProvider, DefaultChain, EcsRamRoleProvider,
+    EnvProvider, OidcRoleArnProvider, RamRoleArnProvider, StsEndpoint,
+};
 pub use request::{
     Hooks, HttpMethod, MAX_URL_LEN, NoHooks, Param, RequestParts, ResponseParts, RpcRequest,
     SignedRequest, UrlTooLong,
@@ -79,5 +89,7 @@ pub use request::{
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use secret::Secret;
 pub use sign::{SignatureVersion, Signer};
-pub use transport::{RpcResponse, Runtime, RuntimeBuilder, Timeouts};
+pub use transport::{
+    DEFAULT_MAX_RESPONSE_BODY_BYTES, RpcResponse, Runtime, RuntimeBuilder, Timeouts,
+};
 pub use waiter::{Poll, WaitError, WaiterConfig, wait};

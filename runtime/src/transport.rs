@@ -2,25 +2,37 @@
 
 use std::borrow::Cow;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use tracing::{Instrument, field};
 
+use crate::body::{BodyError, read_capped};
 use crate::clock::{AcsDate, Clock, NonceSource, RandomNonce, SystemClock};
-use crate::credentials::{ChainProvider, Credentials, CredentialsProvider};
-use crate::endpoint::{Endpoint, RegionMap, RegionSource, resolve_region};
+use crate::credentials::{Credentials, CredentialsProvider, StaticProvider};
+use crate::endpoint::{
+    ENV_REGION_ID, Endpoint, ProfileRef, RegionMap, RegionSource, redact_url, resolve_region,
+};
 use crate::env::{Env, ProcessEnv};
 use crate::envelope::{REQUEST_ID_HEADER, decode_error, get_ci, is_explicit_failure};
 use crate::error::{BODY_PREVIEW, ConfigError, Error, ErrorKind, TransportError, preview};
-use crate::profile::{ProfileFile, default_profile_path};
+use crate::provider::chain::Origin;
+use crate::provider::{CachingProvider, CredentialsSource, DefaultChain};
 use crate::request::{
     Hooks, HttpMethod, NoHooks, RequestParts, ResponseParts, RpcRequest, SignedRequest,
 };
 use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 use crate::sign::{DEFAULT_USER_AGENT, SignatureVersion, Signer};
+
+/// The response body limit when none is set: far above any RPC answer, far below what
+/// would hurt a client.
+pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// The key id a dry-run shows when the credentials come from a service and have not been
+/// fetched yet (see [`Runtime::sign_only`]).
+pub const UNFETCHED_KEY_ID: &str = "(credentials not fetched yet)";
 
 /// Connection and request time limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +105,10 @@ impl RpcResponse {
 /// an explicit endpoint, or a region map plus a region.
 pub struct RuntimeBuilder {
     credentials: Option<Credentials>,
-    provider: Option<Box<dyn CredentialsProvider>>,
+    provider: Option<Arc<dyn CredentialsProvider>>,
+    sts_endpoint: Option<String>,
+    ecs_metadata_endpoint: Option<String>,
+    max_response_body: usize,
     env: Arc<dyn Env>,
     profile_path: Option<PathBuf>,
     profile_name: Option<String>,
@@ -117,6 +132,9 @@ impl Default for RuntimeBuilder {
         RuntimeBuilder {
             credentials: None,
             provider: None,
+            sts_endpoint: None,
+            ecs_metadata_endpoint: None,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY_BYTES,
             env: Arc::new(ProcessEnv),
             profile_path: None,
             profile_name: None,
@@ -144,9 +162,32 @@ impl RuntimeBuilder {
         self
     }
 
-    /// Uses this provider instead of the default chain (environment, then profile file).
+    /// Uses this provider instead of the default chain (see [`DefaultChain`] for its order).
+    /// The runtime caches what it provides and refreshes it before it expires.
     pub fn credentials_provider(mut self, provider: impl CredentialsProvider + 'static) -> Self {
-        self.provider = Some(Box::new(provider));
+        self.provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sends the STS calls of role-based credentials (RAM role profiles, OIDC) to this
+    /// endpoint instead of `sts.aliyuncs.com` / `ALIBABA_CLOUD_STS_REGION`'s.
+    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.sts_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Reads the ECS metadata service at this address (`http://host[:port]`) instead of
+    /// `100.100.100.200`.
+    pub fn ecs_metadata_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.ecs_metadata_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The largest response body read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY_BYTES`], 16 MiB). A longer answer is an
+    /// [`Error::ResponseTooLarge`], and reading stops at the limit.
+    pub fn max_response_body_bytes(mut self, limit: usize) -> Self {
+        self.max_response_body = limit;
         self
     }
 
@@ -162,13 +203,14 @@ impl RuntimeBuilder {
         self
     }
 
-    /// The profile to use (default: the file's `current` one).
+    /// The profile to use (default: `ALIBABA_CLOUD_PROFILE`, else the file's `current` one).
+    /// A named profile wins over the environment's keys and region.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile_name = Some(name.into());
         self
     }
 
-    /// The region (wins over `ALIBABA_CLOUD_REGION_ID` and the profile's `region_id`).
+    /// The region (wins over a profile's `region_id` and `ALIBABA_CLOUD_REGION_ID`).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -187,7 +229,10 @@ impl RuntimeBuilder {
         self
     }
 
-    /// An HTTP client to use instead of the runtime's own.
+    /// An HTTP client to use instead of the runtime's own. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: the runtime refuses an answer that
+    /// comes from another host than the endpoint, but only after the client has followed the
+    /// redirect.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -247,52 +292,60 @@ impl RuntimeBuilder {
         self
     }
 
-    /// Resolves credentials, region and endpoint, and builds the runtime.
+    /// Chooses the credential source, resolves region and endpoint, and builds the runtime.
+    /// Keys held by the source (code, environment, a key profile) are checked now; sources
+    /// that fetch (roles, metadata, a URI) are asked on the first call.
     pub fn build(self) -> Result<Runtime, Error> {
-        let profile_path = self
-            .profile_path
-            .clone()
-            .or_else(|| default_profile_path(self.env.as_ref()));
-
-        let (credentials, credentials_source) = match (self.credentials, self.provider) {
-            (Some(c), _) => (c, "static keys".to_owned()),
-            (None, Some(p)) => match p.provide()? {
-                Some(c) => (c, p.describe()),
-                None => {
-                    return Err(crate::credentials::CredentialsError::NotFound {
-                        tried: vec![p.describe()],
-                    }
-                    .into());
-                }
-            },
-            (None, None) => ChainProvider::default_chain(
-                self.env.clone(),
-                profile_path.clone(),
-                self.profile_name.clone(),
-            )
-            .resolve()?,
+        let chain = DefaultChain {
+            env: self.env.clone(),
+            profile_path: self.profile_path.clone(),
+            profile_name: self.profile_name.clone(),
+            sts_endpoint: self.sts_endpoint.clone(),
+            ecs_metadata_endpoint: self.ecs_metadata_endpoint.clone(),
+            clock: self.clock.clone(),
         };
 
-        // The profile is read for its region only when the caller and the environment have
-        // none, so a broken profile file does not block a fully specified call.
-        // The profile is read for its region only when the caller and the environment have
-        // none. Its errors count only when the region is needed (no explicit endpoint), so a
-        // broken profile file does not block a fully specified call.
-        let region = || -> Result<(String, RegionSource), ConfigError> {
-            match resolve_region(self.region.as_deref(), self.env.as_ref(), None) {
-                Err(ConfigError::NoRegion) => {
-                    let file = match &profile_path {
-                        Some(p) => ProfileFile::load(p)?,
-                        None => None,
-                    };
-                    let profile = match &file {
-                        Some(f) => Some(f.select(self.profile_name.as_deref())?),
-                        None => None,
-                    };
-                    resolve_region(None, self.env.as_ref(), profile)
+        let (provider, credentials_source): (Arc<dyn CredentialsProvider>, _) =
+            match (self.credentials, self.provider) {
+                (Some(c), _) => (
+                    Arc::new(StaticProvider(c)),
+                    CredentialsSource::Code {
+                        description: "static keys".to_owned(),
+                    },
+                ),
+                (None, Some(p)) => {
+                    let description = p.describe();
+                    (p, CredentialsSource::Code { description })
                 }
-                other => other,
+                (None, None) => {
+                    let selected = chain.select()?;
+                    (selected.provider, selected.source)
+                }
+            };
+        let credentials = CachingProvider::new(provider, self.clock.clone());
+        if let Some(primed) = credentials.prime() {
+            primed?;
+        }
+
+        // The profile is read for its region only when needed: no explicit region and,
+        // unless a profile is named, no region in the environment. Its errors count only when
+        // the region is needed (no explicit endpoint), so a broken profile file does not
+        // block a fully specified call.
+        let env = self.env.as_ref();
+        let region = || -> Result<(String, RegionSource), ConfigError> {
+            let explicit = self.region.as_deref().filter(|r| !r.is_empty());
+            let named = chain.named_profile().is_some();
+            if explicit.is_some() || (!named && env.var(ENV_REGION_ID).is_some()) {
+                return resolve_region(explicit, env, None);
             }
+            let choice = chain.profile_choice()?;
+            let profile = choice.as_ref().and_then(|c| {
+                c.profile().map(|p| match c.named_by {
+                    Some(_) => ProfileRef::Named(p),
+                    None => ProfileRef::Default(p),
+                })
+            });
+            resolve_region(None, env, profile)
         };
 
         let (endpoint, region) = match (&self.endpoint, &self.region_map) {
@@ -309,24 +362,43 @@ impl RuntimeBuilder {
         endpoint.check_transport_security(self.allow_insecure_http)?;
         let host_header = endpoint.host_header_value()?;
 
+        let mut warnings = Vec::new();
+        if let (None, Some((region, region_source))) = (&self.endpoint, &region) {
+            if let Some(w) = mixed_sources(&credentials_source, region, region_source) {
+                tracing::warn!(
+                    credentials_source = %credentials_source,
+                    region_source = %region_source,
+                    "{w}"
+                );
+                warnings.push(w);
+            }
+        }
+
         let http = match self.http_client {
             Some(c) => c,
             None => reqwest::Client::builder()
+                // Never follow redirects: the signed request (key id, token, signature)
+                // would go to another host.
+                .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(self.timeouts.connect)
                 .timeout(self.timeouts.request)
                 .build()
                 .map_err(ConfigError::HttpClient)?,
         };
 
-        let signer = Signer::new(credentials, endpoint, self.signature_version)
-            .with_user_agent(self.user_agent);
         Ok(Runtime {
             inner: Arc::new(Inner {
                 http,
-                signer,
+                endpoint,
+                signature_version: self.signature_version,
+                user_agent: self.user_agent,
+                credentials,
+                signer: RwLock::new(None),
                 host_header,
                 region,
                 credentials_source,
+                warnings,
+                max_response_body: self.max_response_body,
                 retry: self.retry,
                 timeouts: self.timeouts,
                 hooks: self.hooks,
@@ -338,6 +410,33 @@ impl RuntimeBuilder {
     }
 }
 
+/// The warning for credentials and a region taken from two different configuration places
+/// (say, the environment's keys and a profile's region), which could mix two accounts.
+/// Nothing to say when either was named explicitly or both come from one place.
+fn mixed_sources(
+    credentials: &CredentialsSource,
+    region: &str,
+    region_source: &RegionSource,
+) -> Option<String> {
+    let region_origin = match region_source {
+        RegionSource::Caller => Origin::Explicit,
+        RegionSource::Environment => Origin::Environment,
+        RegionSource::Profile { name } => Origin::Profile(name.clone()),
+    };
+    let credentials_origin = credentials.origin();
+    if region_origin == Origin::Explicit
+        || credentials_origin == Origin::Explicit
+        || region_origin == credentials_origin
+    {
+        return None;
+    }
+    Some(format!(
+        "credentials come from {credentials}, but the region {region} from {region_source}; \
+         if they belong to different accounts, name the region explicitly (--region) or set \
+         both in one place"
+    ))
+}
+
 /// The Alibaba Cloud RPC runtime. Cheap to clone (shared state behind an `Arc`).
 #[derive(Clone)]
 pub struct Runtime {
@@ -346,10 +445,17 @@ pub struct Runtime {
 
 struct Inner {
     http: reqwest::Client,
-    signer: Signer,
+    endpoint: Endpoint,
+    signature_version: SignatureVersion,
+    user_agent: Cow<'static, str>,
+    credentials: CachingProvider,
+    /// The signer for the credentials last used, rebuilt when they change.
+    signer: RwLock<Option<(Arc<Credentials>, Arc<Signer>)>>,
     host_header: HeaderValue,
     region: Option<(String, RegionSource)>,
-    credentials_source: String,
+    credentials_source: CredentialsSource,
+    warnings: Vec<String>,
+    max_response_body: usize,
     retry: RetryPolicy,
     timeouts: Timeouts,
     hooks: Arc<dyn Hooks>,
@@ -362,11 +468,12 @@ impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let i = &self.inner;
         f.debug_struct("Runtime")
-            .field("endpoint", &i.signer.endpoint().base_url())
+            .field("endpoint", &i.endpoint.base_url())
             .field("region", &i.region)
-            .field("credentials", i.signer.credentials())
-            .field("credentials_source", &i.credentials_source)
-            .field("signature_version", &i.signer.version())
+            .field("credentials", &i.credentials.cached())
+            .field("credentials_source", &i.credentials_source.to_string())
+            .field("signature_version", &i.signature_version)
+            .field("max_response_body", &i.max_response_body)
             .field("retry", &i.retry)
             .field("timeouts", &i.timeouts)
             .finish_non_exhaustive()
@@ -381,7 +488,7 @@ impl Runtime {
 
     /// The endpoint calls go to.
     pub fn endpoint(&self) -> &Endpoint {
-        self.inner.signer.endpoint()
+        &self.inner.endpoint
     }
 
     /// The region and where it came from, if one was resolved.
@@ -389,9 +496,16 @@ impl Runtime {
         self.inner.region.as_ref().map(|(r, s)| (r.as_str(), s))
     }
 
-    /// Which credential source was used (e.g. `profile file /home/u/.aliyun/config.json`).
-    pub fn credentials_source(&self) -> &str {
+    /// Where the credentials come from (its `Display` reads e.g. `profile "work" in
+    /// /home/u/.aliyun/config.json`).
+    pub fn credentials_source(&self) -> &CredentialsSource {
         &self.inner.credentials_source
+    }
+
+    /// Warnings found while building: credentials and region from two different places.
+    /// Also logged (tracing `warn`); front-ends print them.
+    pub fn warnings(&self) -> &[String] {
+        &self.inner.warnings
     }
 
     /// The retry policy.
@@ -399,18 +513,64 @@ impl Runtime {
         &self.inner.retry
     }
 
+    /// The largest response body read, in bytes.
+    pub fn max_response_body_bytes(&self) -> usize {
+        self.inner.max_response_body
+    }
+
+    /// The current credentials: cached, refreshed before they expire, fetched on first use
+    /// (one fetch at a time, shared by concurrent calls).
+    pub async fn credentials(&self) -> Result<Arc<Credentials>, Error> {
+        Ok(self.inner.credentials.get().await?)
+    }
+
     /// Builds the fully signed request without sending it, with the runtime's clock and
     /// nonce source and after the `before_sign` hook (as attempt 1).
+    ///
+    /// Signs with the credentials at hand. Credentials that come from a service (a role,
+    /// the metadata service, a URI) are there only once fetched: before that the request
+    /// carries the key id [`UNFETCHED_KEY_ID`]; use [`Runtime::sign_only_fetched`] to fetch
+    /// them first.
     pub fn sign_only(&self, request: &RpcRequest) -> SignedRequest {
         let date = AcsDate::from_system_time(self.inner.clock.now());
         let nonce = self.inner.nonce.nonce();
         self.sign_at(request, date, &nonce, 1)
     }
 
+    /// [`Runtime::sign_only`] after fetching the credentials if they come from a service.
+    pub async fn sign_only_fetched(&self, request: &RpcRequest) -> Result<SignedRequest, Error> {
+        let credentials = self.credentials().await?;
+        let date = AcsDate::from_system_time(self.inner.clock.now());
+        let nonce = self.inner.nonce.nonce();
+        Ok(self.sign_with(&self.signer_for(&credentials), request, date, &nonce, 1))
+    }
+
     /// Builds the fully signed request for a given date and nonce, without sending it:
-    /// reproduces a signature exactly (`--signature-date`, `--signature-nonce`).
+    /// reproduces a signature exactly (`--signature-date`, `--signature-nonce`). Uses the
+    /// credentials at hand, as [`Runtime::sign_only`] does.
     pub fn sign_at(
         &self,
+        request: &RpcRequest,
+        date: AcsDate,
+        nonce: &str,
+        attempt: u32,
+    ) -> SignedRequest {
+        let signer = match self.inner.credentials.cached() {
+            Some(c) => self.signer_for(&c),
+            None => {
+                tracing::warn!(
+                    source = %self.inner.credentials_source,
+                    "signing before the credentials were fetched; the request shows a placeholder key id"
+                );
+                Arc::new(self.new_signer(Credentials::new(UNFETCHED_KEY_ID, "")))
+            }
+        };
+        self.sign_with(&signer, request, date, nonce, attempt)
+    }
+
+    fn sign_with(
+        &self,
+        signer: &Signer,
         request: &RpcRequest,
         date: AcsDate,
         nonce: &str,
@@ -422,9 +582,27 @@ impl Runtime {
             attempt,
         };
         self.inner.hooks.before_sign(&mut parts);
-        self.inner
-            .signer
-            .sign(&parts.request, &parts.headers, date.as_str(), nonce)
+        signer.sign(&parts.request, &parts.headers, date.as_str(), nonce)
+    }
+
+    fn new_signer(&self, credentials: Credentials) -> Signer {
+        let i = &self.inner;
+        Signer::new(credentials, i.endpoint.clone(), i.signature_version)
+            .with_user_agent(i.user_agent.clone())
+    }
+
+    /// The signer for `credentials`, reused while they stay the same.
+    fn signer_for(&self, credentials: &Arc<Credentials>) -> Arc<Signer> {
+        let slot = &self.inner.signer;
+        if let Some((c, s)) = &*slot.read().unwrap_or_else(|p| p.into_inner()) {
+            if Arc::ptr_eq(c, credentials) {
+                return s.clone();
+            }
+        }
+        let signer = Arc::new(self.new_signer((**credentials).clone()));
+        *slot.write().unwrap_or_else(|p| p.into_inner()) =
+            Some((credentials.clone(), signer.clone()));
+        signer
     }
 
     /// Sends `request`, retrying per the policy, and returns the successful answer.
@@ -517,9 +695,16 @@ impl Runtime {
     async fn attempt(&self, request: &RpcRequest, attempt: u32) -> Result<RpcResponse, Error> {
         let inner = &*self.inner;
         let action = request.action.as_ref();
+        let credentials = inner.credentials.get().await?;
         let date = AcsDate::from_system_time(inner.clock.now());
         let nonce = inner.nonce.nonce();
-        let signed = self.sign_at(request, date, &nonce, attempt);
+        let signed = self.sign_with(
+            &self.signer_for(&credentials),
+            request,
+            date,
+            &nonce,
+            attempt,
+        );
         let builder = self.to_reqwest(action, &signed)?;
         tracing::debug!(attempt, method = signed.method.as_str(), "sending");
 
@@ -540,7 +725,34 @@ impl Runtime {
         let response = builder.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body: Vec<u8> = response.bytes().await.map_err(transport)?.into();
+        let redirected = |location: String| Error::Redirected {
+            action: action.to_owned(),
+            status,
+            location,
+        };
+        if (300..400).contains(&status) {
+            return Err(redirected(
+                headers
+                    .get(reqwest::header::LOCATION)
+                    .map(|v| redact_url(&String::from_utf8_lossy(v.as_bytes())))
+                    .unwrap_or_else(|| "(no location header)".to_owned()),
+            ));
+        }
+        // An injected client may follow redirects itself: refuse what it brought back.
+        if !self.is_endpoint(response.url()) {
+            return Err(redirected(redact_url(response.url().as_str())));
+        }
+        let body = read_capped(response, inner.max_response_body)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge { read } => Error::ResponseTooLarge {
+                    action: action.to_owned(),
+                    status,
+                    limit: inner.max_response_body,
+                    read,
+                },
+                BodyError::Transport(e) => transport(e),
+            })?;
 
         inner.hooks.after_response(&ResponseParts {
             action,
@@ -552,7 +764,7 @@ impl Runtime {
         let span = tracing::Span::current();
         span.record("status", status);
 
-        let secrets = self.secrets();
+        let secrets = credentials.secrets();
         if !(200..300).contains(&status) {
             let mut e = decode_error(action, status, Some(&headers), &body);
             e.scrub(&secrets);
@@ -609,14 +821,16 @@ impl Runtime {
         })
     }
 
-    /// The secrets a request may carry, to scrub from echoed answers.
-    fn secrets(&self) -> Vec<&str> {
-        let c = self.inner.signer.credentials();
-        let mut s = vec![c.access_key_secret().expose()];
-        if let Some(t) = c.security_token() {
-            s.push(t.expose());
-        }
-        s
+    /// True when `url` is on the runtime's endpoint (scheme, host and port).
+    fn is_endpoint(&self, url: &reqwest::Url) -> bool {
+        let e = &self.inner.endpoint;
+        let default_port = match e.scheme() {
+            crate::endpoint::Scheme::Https => 443,
+            crate::endpoint::Scheme::Http => 80,
+        };
+        url.scheme() == e.scheme().as_str()
+            && url.host_str() == Some(e.host())
+            && url.port_or_known_default() == Some(e.port().unwrap_or(default_port))
     }
 
     fn to_reqwest(
