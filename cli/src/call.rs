@@ -90,8 +90,15 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
     }
 
     let runtime = runtime(&flags.connection, &pinned).map_err(Failure::Runtime)?;
+    for warning in runtime.warnings() {
+        output::stderr(&format!("warning: {warning}"));
+    }
     if flags.dry_run.dry_run {
-        output::stdout(&dry_run::render(&runtime.sign_only(&request)));
+        // Role-based credentials are fetched first, so the request shows the real key id.
+        let signed = current_thread()?
+            .block_on(runtime.sign_only_fetched(&request))
+            .map_err(Failure::Runtime)?;
+        output::stdout(&dry_run::render(&signed));
         return Ok(Exit::Success);
     }
     send(&runtime, op, request)
@@ -141,8 +148,9 @@ impl Pinned {
     }
 }
 
-/// The runtime: credentials from its chain (environment, then profile), region and endpoint
-/// from the flags, the environment or the profile.
+/// The runtime: credentials and region by the runtime's precedence rule (a named profile,
+/// then the environment, then the default profile, then role-based sources), the endpoint
+/// from the flags or the region.
 fn runtime(connection: &ConnectionArgs, pinned: &Pinned) -> Result<Runtime, Error> {
     let mut builder = dataworks_di::Client::runtime_builder().user_agent(format!(
         "dwdi/{} {}",
@@ -173,17 +181,20 @@ fn runtime(connection: &ConnectionArgs, pinned: &Pinned) -> Result<Runtime, Erro
     builder.build()
 }
 
+fn current_thread() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Usage(format!("cannot start the async runtime: {e}")))
+}
+
 /// Sends the call and prints the answer.
 fn send(
     runtime: &Runtime,
     op: &dwdi_runtime::describe::OperationDesc,
     request: RpcRequest,
 ) -> Result<Exit, Failure> {
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Usage(format!("cannot start the async runtime: {e}")))?;
-    let response = tokio
+    let response = current_thread()?
         .block_on(runtime.call(request))
         .map_err(Failure::Runtime)?;
     let text = serde_json::to_string_pretty(&response.json).unwrap_or_default();

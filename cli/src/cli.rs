@@ -102,7 +102,8 @@ pub struct CallFlags {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
-    /// The profile of ~/.aliyun/config.json to use (default: its `current` one).
+    /// The profile of ~/.aliyun/config.json to use; wins over the environment's keys and
+    /// region (default: ALIBABA_CLOUD_PROFILE, else the file's `current` one).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
@@ -215,8 +216,11 @@ pub fn command() -> clap::Command {
         .mut_subcommand("call", |c| {
             c.after_help(format!(
                 "{ops}\nRun `dwdi call <Operation> --help` for an operation's parameters.\n\n\
-                 Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET \
-                 (and ALIBABA_CLOUD_SECURITY_TOKEN), else from the profile file ~/.aliyun/config.json.\n\n\
+                 Credentials come from, in order: --profile (or ALIBABA_CLOUD_PROFILE); \
+                 ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET (and \
+                 ALIBABA_CLOUD_SECURITY_TOKEN); the current profile of ~/.aliyun/config.json; \
+                 then role-based sources (OIDC, ALIBABA_CLOUD_CREDENTIALS_URI, \
+                 ALIBABA_CLOUD_ECS_METADATA).\n\n\
                  {EXIT_CODES_HELP}"
             ))
         })

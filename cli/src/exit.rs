@@ -35,6 +35,10 @@ impl Exit {
     /// The exit for a runtime error.
     pub fn for_error(error: &Error) -> Exit {
         match error {
+            // A credentials service (STS, the metadata service) that did not answer.
+            Error::Credentials(e) if e.is_transient() => Exit::NoAnswer,
+            // One that answered with an error.
+            Error::Credentials(e) if e.is_fetch() => Exit::ServiceError,
             Error::Config(_) | Error::Credentials(_) | Error::InvalidRequest { .. } => Exit::Usage,
             Error::Service(_) | Error::Decode { .. } => Exit::ServiceError,
             // A request the HTTP client could not even build was not sent.

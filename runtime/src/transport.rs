@@ -296,14 +296,19 @@ impl RuntimeBuilder {
     /// Keys held by the source (code, environment, a key profile) are checked now; sources
     /// that fetch (roles, metadata, a URI) are asked on the first call.
     pub fn build(self) -> Result<Runtime, Error> {
-        let chain = DefaultChain {
-            env: self.env.clone(),
-            profile_path: self.profile_path.clone(),
-            profile_name: self.profile_name.clone(),
-            sts_endpoint: self.sts_endpoint.clone(),
-            ecs_metadata_endpoint: self.ecs_metadata_endpoint.clone(),
-            clock: self.clock.clone(),
-        };
+        let mut chain = DefaultChain::new(self.env.clone()).clock(self.clock.clone());
+        if let Some(p) = &self.profile_path {
+            chain = chain.profile_path(p);
+        }
+        if let Some(n) = &self.profile_name {
+            chain = chain.profile(n);
+        }
+        if let Some(e) = &self.sts_endpoint {
+            chain = chain.sts_endpoint(e);
+        }
+        if let Some(e) = &self.ecs_metadata_endpoint {
+            chain = chain.ecs_metadata_endpoint(e);
+        }
 
         let (provider, credentials_source): (Arc<dyn CredentialsProvider>, _) =
             match (self.credentials, self.provider) {

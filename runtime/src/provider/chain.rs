@@ -24,9 +24,10 @@ use super::env::{
     ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE, ENV_ROLE_ARN, EnvProvider, env_flag,
 };
 use super::profile::profile_provider;
+use super::settings::Settings;
 use super::sts::{OidcRoleArnProvider, StsEndpoint, env_session_name};
 use super::uri::CredentialsUriProvider;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::credentials::{CredentialsError, CredentialsProvider};
 use crate::env::Env;
 use crate::profile::{ENV_PROFILE, Profile, ProfileError, ProfileFile, default_profile_path};
@@ -182,12 +183,9 @@ impl ProfileChoice {
 /// The default chain's settings. See the module documentation for the order.
 #[derive(Clone)]
 pub struct DefaultChain {
-    pub(crate) env: Arc<dyn Env>,
-    pub(crate) profile_path: Option<PathBuf>,
-    pub(crate) profile_name: Option<String>,
-    pub(crate) sts_endpoint: Option<String>,
-    pub(crate) ecs_metadata_endpoint: Option<String>,
-    pub(crate) clock: Arc<dyn Clock>,
+    settings: Settings,
+    profile_path: Option<PathBuf>,
+    profile_name: Option<String>,
 }
 
 impl fmt::Debug for DefaultChain {
@@ -195,8 +193,11 @@ impl fmt::Debug for DefaultChain {
         f.debug_struct("DefaultChain")
             .field("profile_path", &self.profile_path)
             .field("profile_name", &self.profile_name)
-            .field("sts_endpoint", &self.sts_endpoint)
-            .field("ecs_metadata_endpoint", &self.ecs_metadata_endpoint)
+            .field("sts_endpoint", &self.settings.sts_endpoint)
+            .field(
+                "ecs_metadata_endpoint",
+                &self.settings.ecs_metadata_endpoint,
+            )
             .finish_non_exhaustive()
     }
 }
@@ -205,12 +206,9 @@ impl DefaultChain {
     /// The chain over `env` (and the profile file under its home directory).
     pub fn new(env: Arc<dyn Env>) -> Self {
         DefaultChain {
-            env,
+            settings: Settings::new(env),
             profile_path: None,
             profile_name: None,
-            sts_endpoint: None,
-            ecs_metadata_endpoint: None,
-            clock: Arc::new(SystemClock),
         }
     }
 
@@ -228,19 +226,19 @@ impl DefaultChain {
 
     /// Sends STS calls (role profiles, OIDC) to this endpoint.
     pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.sts_endpoint = Some(endpoint.into());
+        self.settings.sts_endpoint = Some(endpoint.into());
         self
     }
 
     /// Reads the ECS metadata service at this address (`http://host[:port]`).
     pub fn ecs_metadata_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.ecs_metadata_endpoint = Some(endpoint.into());
+        self.settings.ecs_metadata_endpoint = Some(endpoint.into());
         self
     }
 
     /// The clock role providers date their requests with (and caches time expiry with).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
+        self.settings.clock = clock;
         self
     }
 
@@ -248,7 +246,11 @@ impl DefaultChain {
     pub fn named_profile(&self) -> Option<(String, NamedBy)> {
         match &self.profile_name {
             Some(n) => Some((n.clone(), NamedBy::Caller)),
-            None => self.env.var(ENV_PROFILE).map(|n| (n, NamedBy::Environment)),
+            None => self
+                .settings
+                .env
+                .var(ENV_PROFILE)
+                .map(|n| (n, NamedBy::Environment)),
         }
     }
 
@@ -256,7 +258,7 @@ impl DefaultChain {
     pub fn profile_file_path(&self) -> Option<PathBuf> {
         self.profile_path
             .clone()
-            .or_else(|| default_profile_path(self.env.as_ref()))
+            .or_else(|| default_profile_path(self.settings.env.as_ref()))
     }
 
     /// Reads the profile file and picks the profile: the named one (which must exist), else
@@ -300,8 +302,8 @@ impl DefaultChain {
     }
 
     fn sts(&self) -> StsEndpoint {
-        let sts = StsEndpoint::from_env(self.env.as_ref());
-        match &self.sts_endpoint {
+        let sts = StsEndpoint::from_env(self.settings.env.as_ref());
+        match &self.settings.sts_endpoint {
             Some(e) => sts.endpoint(e.clone()),
             None => sts,
         }
@@ -309,7 +311,7 @@ impl DefaultChain {
 
     /// Chooses the source by the precedence rule; fetches nothing.
     pub fn select(&self) -> Result<SelectedCredentials, CredentialsError> {
-        let env = self.env.as_ref();
+        let env = self.settings.env.as_ref();
         let mut tried = Vec::new();
 
         // 2. A named profile.
@@ -319,7 +321,7 @@ impl DefaultChain {
             })?;
             let profile = choice.file.select(Some(&choice.name))?;
             return Ok(SelectedCredentials {
-                provider: profile_provider(self, &choice.file, profile)?,
+                provider: profile_provider(&self.settings, &choice.file, profile)?,
                 source: CredentialsSource::NamedProfile {
                     name: choice.name.clone(),
                     path: choice.file.path().to_owned(),
@@ -329,7 +331,7 @@ impl DefaultChain {
         }
 
         // 3. The environment keys.
-        let env_keys = EnvProvider::new(self.env.clone());
+        let env_keys = EnvProvider::new(self.settings.env.clone());
         if env_keys.keys()?.is_some() {
             return Ok(SelectedCredentials {
                 provider: Arc::new(env_keys),
@@ -343,7 +345,7 @@ impl DefaultChain {
             (Some(choice), _) => match choice.profile() {
                 Some(profile) => {
                     return Ok(SelectedCredentials {
-                        provider: profile_provider(self, &choice.file, profile)?,
+                        provider: profile_provider(&self.settings, &choice.file, profile)?,
                         source: CredentialsSource::DefaultProfile {
                             name: profile.name.clone(),
                             path: choice.file.path().to_owned(),
@@ -368,7 +370,7 @@ impl DefaultChain {
         if let [Some(role), Some(provider), Some(file)] = &oidc {
             let mut b = OidcRoleArnProvider::builder(role, provider, file)
                 .sts_endpoint(self.sts())
-                .clock(self.clock.clone());
+                .clock(self.settings.clock.clone());
             if let Some(name) = env_session_name(env) {
                 b = b.session_name(name);
             }
@@ -403,7 +405,7 @@ impl DefaultChain {
                 let mut b = EcsRamRoleProvider::builder()
                     .role_name(role)
                     .imds_v1_disabled(env_flag(env, ENV_IMDSV1_DISABLED));
-                if let Some(e) = &self.ecs_metadata_endpoint {
+                if let Some(e) = &self.settings.ecs_metadata_endpoint {
                     b = b.metadata_endpoint(e.clone());
                 }
                 return Ok(SelectedCredentials {

@@ -14,6 +14,7 @@ pub mod ecs;
 pub mod env;
 mod http;
 mod profile;
+mod settings;
 pub mod sts;
 pub mod uri;
 

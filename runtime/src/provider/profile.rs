@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use super::cache::CachingProvider;
-use super::chain::DefaultChain;
 use super::ecs::EcsRamRoleProvider;
 use super::env::{ENV_ECS_METADATA_DISABLED, ENV_IMDSV1_DISABLED, env_flag};
+use super::settings::Settings;
 use super::sts::{OidcRoleArnProvider, RamRoleArnProvider, StsEndpoint, env_session_name};
 use super::uri::CredentialsUriProvider;
 use crate::credentials::{Credentials, CredentialsError, CredentialsProvider, ProvideFuture};
@@ -41,7 +41,7 @@ pub(crate) fn describe_profile(profile: &Profile) -> String {
 
 /// The provider for `profile` of `file`, by its mode. Nothing is fetched yet.
 pub(crate) fn profile_provider(
-    chain: &DefaultChain,
+    chain: &Settings,
     file: &ProfileFile,
     profile: &Profile,
 ) -> Result<Arc<dyn CredentialsProvider>, CredentialsError> {
@@ -49,7 +49,7 @@ pub(crate) fn profile_provider(
 }
 
 fn build(
-    chain: &DefaultChain,
+    chain: &Settings,
     file: &ProfileFile,
     profile: &Profile,
     visited: &mut Vec<String>,
@@ -167,7 +167,7 @@ fn build(
 
 /// STS for a profile: the chain's override, else the profile's `sts_region` / `enable_vpc`,
 /// else the environment's.
-fn sts_endpoint(chain: &DefaultChain, role: &RoleSettings<'_>) -> StsEndpoint {
+fn sts_endpoint(chain: &Settings, role: &RoleSettings<'_>) -> StsEndpoint {
     let mut sts = StsEndpoint::from_env(chain.env.as_ref());
     if let Some(region) = role.sts_region {
         sts = sts.region(region);
@@ -182,7 +182,7 @@ fn sts_endpoint(chain: &DefaultChain, role: &RoleSettings<'_>) -> StsEndpoint {
 }
 
 fn ram_role(
-    chain: &DefaultChain,
+    chain: &Settings,
     source: Arc<dyn CredentialsProvider>,
     role: &RoleSettings<'_>,
 ) -> Result<RamRoleArnProvider, CredentialsError> {
