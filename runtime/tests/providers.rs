@@ -696,3 +696,141 @@ fn sts_endpoints_and_role_settings_are_checked_before_anything_is_sent() {
         .expect_err("userinfo");
     assert!(!e.to_string().contains("TopSecret"), "{e}");
 }
+
+#[tokio::test]
+async fn a_dry_run_signs_with_fetched_role_credentials_or_says_they_are_not_fetched() {
+    let clock = clock();
+    let c = clock.clone();
+    let sts = StandIn::start(move |_| {
+        Response::json(
+            200,
+            sts_answer("STS.dry", "dry-secret", "dry-token", &expiry(&c, 3600)),
+        )
+    });
+    let provider = RamRoleArnProvider::builder(source(), "acs:ram::1:role/r")
+        .sts_endpoint(StsEndpoint::default().endpoint(sts.url()))
+        .build()
+        .expect("provider");
+    let rt = Runtime::builder()
+        .credentials_provider(provider)
+        .endpoint("dataworks.cn-hangzhou.aliyuncs.com")
+        .clock(clock)
+        .build()
+        .expect("runtime");
+    assert_eq!(sts.count(), 0, "building fetches nothing");
+    let unfetched = rt.sign_only(&request());
+    assert!(
+        unfetched
+            .header("authorization")
+            .is_some_and(|a| a.contains(dwdi_runtime::transport::UNFETCHED_KEY_ID)),
+        "{unfetched:?}"
+    );
+    let fetched = rt.sign_only_fetched(&request()).await.expect("fetched");
+    assert!(
+        fetched
+            .header("authorization")
+            .is_some_and(|a| a.contains("Credential=STS.dry,"))
+    );
+    assert_eq!(fetched.header("x-acs-security-token"), Some("dry-token"));
+    // From then on the plain dry-run has them too.
+    assert!(
+        rt.sign_only(&request())
+            .header("authorization")
+            .is_some_and(|a| a.contains("Credential=STS.dry,"))
+    );
+    assert_eq!(sts.count(), 1);
+}
+
+#[tokio::test]
+async fn role_secrets_stay_out_of_debug_errors_and_logs() {
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
+        type Writer = Buffer;
+        fn make_writer(&'a self) -> Buffer {
+            self.clone()
+        }
+    }
+    let buffer = Buffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(buffer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "eyJ.oidc-jwt-SECRET.sig").expect("token");
+    let clock = clock();
+    let c = clock.clone();
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let n = calls.clone();
+    // First answer fine, then STS fails while echoing what it was sent.
+    let sts = StandIn::start(move |r| {
+        if n.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Response::json(
+                200,
+                sts_answer("STS.k", "ROLE-SECRET-1", "ROLE-TOKEN-1", &expiry(&c, 3600)),
+            )
+        } else {
+            Response::json(
+                400,
+                format!(
+                    r#"{{"RequestId":"r","Code":"InvalidParameter","Message":"bad token {}"}}"#,
+                    r.form_param("OIDCToken").unwrap_or_default()
+                ),
+            )
+        }
+    });
+    let dw = StandIn::start(|_| Response::json(200, OK));
+    let env = MapEnv::new()
+        .with(ENV_ROLE_ARN, "acs:ram::5:role/pod")
+        .with(ENV_OIDC_PROVIDER_ARN, "acs:ram::5:oidc-provider/p")
+        .with(ENV_OIDC_TOKEN_FILE, token_file.to_string_lossy());
+    let rt = Runtime::builder()
+        .env(env)
+        .sts_endpoint(sts.url())
+        .endpoint(dw.url())
+        .clock(clock.clone())
+        .retry(no_retries())
+        .build()
+        .expect("runtime");
+    rt.call(request()).await.expect("first");
+    let debug = format!("{rt:?}");
+    // Inside the refresh window: the failed refresh is logged, the call still works.
+    clock.advance(Duration::from_secs(3000));
+    rt.call(request()).await.expect("old credentials");
+    // After expiry: the error.
+    clock.advance(Duration::from_secs(700));
+    let err = rt.call(request()).await.expect_err("expired");
+    let texts = [
+        debug,
+        err.to_string(),
+        format!("{err:?}"),
+        String::from_utf8_lossy(&buffer.0.lock().expect("lock")).into_owned(),
+    ];
+    assert!(
+        texts[3].contains("refreshing credentials failed"),
+        "{}",
+        texts[3]
+    );
+    assert!(texts[1].contains("InvalidParameter"), "{}", texts[1]);
+    for text in &texts {
+        for secret in ["ROLE-SECRET-1", "ROLE-TOKEN-1", "oidc-jwt-SECRET"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+}
