@@ -99,7 +99,11 @@ impl CachingProvider {
 
     /// The credentials in the cache, fetching nothing: `None` before the first fetch.
     pub fn cached(&self) -> Option<Arc<Credentials>> {
-        self.snapshot().map(|e| e.credentials)
+        self.entry
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|e| e.credentials.clone())
     }
 
     /// Current credentials: from the cache, refreshed or fetched as the timing above says.
