@@ -1,5 +1,5 @@
 //! `dwdi call`: the dynamic path. Operation name and parameter strings are checked against
-//! the generated operation table (`dataworks_di::operation`, `OperationDesc::validate`), the
+//! the generated operation table (`dataworks_di::meta::operation`, `OperationDesc::validate`), the
 //! same checks the typed builders run; then the request is signed and either printed
 //! (`--dry-run`) or sent through the runtime.
 
@@ -79,10 +79,10 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    dataworks_di::check_documents(op, &wire).map_err(usage)?;
+    dataworks_di::meta::check_documents(op, &wire).map_err(usage)?;
 
     let pinned = Pinned::from_flags(&flags)?;
-    let mut request = RpcRequest::new(op.action, dataworks_di::API_VERSION);
+    let mut request = RpcRequest::new(op.action, dataworks_di::meta::API_VERSION);
     for (name, value) in split.params {
         // Validation passed, so every name is the operation's own (a `'static` str).
         let name: Cow<'static, str> = op.param(&name).map_or(name.into(), |p| p.name.into());

@@ -6,7 +6,9 @@ use std::fmt::Display;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use dataworks_di::{Client, GetDiSyncInstanceInfoStatus as Status, StartParam, TaskType};
+use dataworks_di::Client;
+use dataworks_di::documents::StartParam;
+use dataworks_di::types::{GetDiSyncInstanceInfoStatus as Status, TaskType};
 use dwdi_mock::{MockConfig, MockServer};
 use dwdi_runtime::{Credentials, WaiterConfig};
 use dwdi_validate::DocumentValidator;
@@ -130,9 +132,9 @@ async fn flow() -> Result<(), Box<dyn std::error::Error>> {
         .async_process_id(process)
         .wait_for_config_process(&waiter)
         .await?;
-    let problems =
-        DocumentValidator::new(dataworks_di::TASK_CONTENT_SCHEMA)?.validate(&content, false);
-    let doc: dataworks_di::TaskContent = serde_json::from_str(&content)?;
+    let problems = DocumentValidator::new(dataworks_di::documents::TASK_CONTENT_SCHEMA)?
+        .validate(&content, false);
+    let doc: dataworks_di::documents::TaskContent = serde_json::from_str(&content)?;
     let tables: Vec<String> = doc
         .steps
         .iter()
@@ -215,7 +217,7 @@ async fn flow() -> Result<(), Box<dyn std::error::Error>> {
         r#"{"steps":[{"category":"reader","parameter":{"conection":[{"table":["orders"]}]}}]}"#;
     println!("\n[!] A mistake caught before submission: a TaskParam with a misspelt member");
     println!("    {mistake}");
-    let validator = DocumentValidator::new(dataworks_di::TASK_PARAM_SCHEMA)?;
+    let validator = DocumentValidator::new(dataworks_di::documents::TASK_PARAM_SCHEMA)?;
     for p in validator.validate(mistake, false) {
         println!(
             "    task-param:{}:{}: {:?}: {}: {}",

@@ -25,9 +25,9 @@ impl DocumentKind {
     /// The generated JSON Schema's text.
     pub fn schema(self) -> &'static str {
         match self {
-            DocumentKind::TaskParam => dataworks_di::TASK_PARAM_SCHEMA,
-            DocumentKind::TaskContent => dataworks_di::TASK_CONTENT_SCHEMA,
-            DocumentKind::StartParam => dataworks_di::START_PARAM_SCHEMA,
+            DocumentKind::TaskParam => dataworks_di::documents::TASK_PARAM_SCHEMA,
+            DocumentKind::TaskContent => dataworks_di::documents::TASK_CONTENT_SCHEMA,
+            DocumentKind::StartParam => dataworks_di::documents::START_PARAM_SCHEMA,
         }
     }
 }

@@ -1,16 +1,20 @@
-//! The operations the CLI knows (from the generated `dataworks_di::OPERATIONS` table): lookup
+//! The operations the CLI knows (from the generated `dataworks_di::meta::OPERATIONS` table): lookup
 //! with a suggestion for a misspelt name, the listing shown in `--help`, and one operation's
 //! parameter help.
 
 use std::fmt;
 
 use dwdi_runtime::describe::{OperationDesc, ParamKind};
+use dwdi_validate::edit_distance;
 
 /// The named operation, or an error listing the known ones and suggesting the closest.
 pub fn find(name: &str) -> Result<&'static OperationDesc, UnknownOperation> {
-    dataworks_di::operation(name).ok_or_else(|| UnknownOperation {
+    dataworks_di::meta::operation(name).ok_or_else(|| UnknownOperation {
         name: name.to_owned(),
-        suggestion: closest(name, dataworks_di::OPERATIONS.iter().map(|op| op.action)),
+        suggestion: closest(
+            name,
+            dataworks_di::meta::OPERATIONS.iter().map(|op| op.action),
+        ),
     })
 }
 
@@ -37,38 +41,24 @@ impl std::error::Error for UnknownOperation {}
 
 /// The known operation names, sorted.
 pub fn names() -> Vec<&'static str> {
-    dataworks_di::OPERATIONS
+    dataworks_di::meta::OPERATIONS
         .iter()
         .map(|op| op.action)
         .collect()
 }
 
 /// The closest candidate by edit distance (ignoring ASCII case), if it is close enough to
-/// be a likely typo, or if the name is a prefix of it (`StopDISync`).
+/// be a likely typo, or if the name is a prefix of it (`StopDISync`). The distance is the
+/// validator's (`dwdi_validate::edit_distance`), the one home of that helper; how close is
+/// close enough for an operation name is decided here.
 fn closest(name: &str, candidates: impl Iterator<Item = &'static str>) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     let (best, distance) = candidates
-        .map(|c| (c, levenshtein(&lower, &c.to_ascii_lowercase())))
+        .map(|c| (c, edit_distance(&lower, &c.to_ascii_lowercase())))
         .min_by_key(|&(_, d)| d)?;
     let close = distance <= (best.len() / 3).max(2);
     let prefix = lower.len() >= 4 && best.to_ascii_lowercase().starts_with(&lower);
     (close || prefix).then_some(best)
-}
-
-/// Levenshtein distance over characters.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// The operations with their summaries, for `--help`.
@@ -76,10 +66,10 @@ pub fn listing() -> String {
     let width = names().iter().map(|n| n.len()).max().unwrap_or(0);
     let mut out = format!(
         "Operations ({} {}):\n",
-        dataworks_di::PRODUCT,
-        dataworks_di::API_VERSION
+        dataworks_di::meta::PRODUCT,
+        dataworks_di::meta::API_VERSION
     );
-    for op in dataworks_di::OPERATIONS {
+    for op in dataworks_di::meta::OPERATIONS {
         out.push_str(&format!("  {:width$}  {}\n", op.action, op.summary));
     }
     out
@@ -117,6 +107,7 @@ fn placeholder(kind: &ParamKind) -> &'static str {
     match kind {
         ParamKind::Int64 { .. } => "integer",
         ParamKind::String => "text",
+        ParamKind::Boolean => "true|false",
         ParamKind::Enum { .. } => "value",
         ParamKind::JsonString { .. } => "json",
     }
@@ -150,15 +141,8 @@ mod tests {
     }
 
     #[test]
-    fn edit_distance() {
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("same", "same"), 0);
-    }
-
-    #[test]
     fn help_lists_every_parameter() {
-        for op in dataworks_di::OPERATIONS {
+        for op in dataworks_di::meta::OPERATIONS {
             let text = help(op);
             for p in op.params {
                 assert!(text.contains(&format!("--{} (", p.name)), "{text}");

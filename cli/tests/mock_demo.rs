@@ -3,7 +3,8 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use dataworks_di::{Client, GetDiSyncInstanceInfoStatus, TaskType};
+use dataworks_di::Client;
+use dataworks_di::types::{GetDiSyncInstanceInfoStatus, TaskType};
 
 const DWDI: &str = env!("CARGO_BIN_EXE_dwdi");
 

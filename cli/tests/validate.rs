@@ -140,7 +140,8 @@ fn schema_prints_the_generated_schema() {
     assert_eq!(schema["$id"], "urn:dwdi:schema:task-content");
     assert_eq!(
         schema,
-        serde_json::from_str::<serde_json::Value>(dataworks_di::TASK_CONTENT_SCHEMA).expect("JSON")
+        serde_json::from_str::<serde_json::Value>(dataworks_di::documents::TASK_CONTENT_SCHEMA)
+            .expect("JSON")
     );
 }
 

@@ -1,11 +1,16 @@
 //! The dwdi generator as a proc-macro: `generate!("path/to/spec.json")` expands, in place, to
-//! the same items the `dwdi-codegen` command writes into `generated/src/client.rs`.
+//! the modules the `dwdi-codegen` command writes into `generated/src/` (one file per module
+//! there): `Client`, `operation`, `types`, `documents`, `error`, `config` and the hidden
+//! `meta`, inline.
 //!
 //! ```ignore
-//! // At a crate root or in a module; the crate needs dwdi-runtime, serde and serde_json.
+//! // At a crate root or in a module; the crate needs dwdi-runtime, dwdi-validate, schemars,
+//! // serde and serde_json.
 //! dwdi_codegen_macro::generate!("spec/dataworks-di.json");
 //! // The runtime under another path:
 //! dwdi_codegen_macro::generate!("spec/dataworks-di.json", runtime_crate = "::my_runtime");
+//! // Doc examples compiled as doctests against the crate the items are reached by:
+//! dwdi_codegen_macro::generate!("spec/dataworks-di.json", doc_crate = "my_crate");
 //! ```
 //!
 //! The path is relative to the calling crate's `CARGO_MANIFEST_DIR`. A spec that is missing or
@@ -28,8 +33,8 @@ use syn::{Ident, LitStr, Token, parse_macro_input};
 const MANIFEST_DIR_OVERRIDE: &str = "DWDI_MANIFEST_DIR_OVERRIDE";
 
 /// Generates the typed client from a spec file (path relative to the calling crate's
-/// `CARGO_MANIFEST_DIR`): `generate!("spec.json")` or
-/// `generate!("spec.json", runtime_crate = "::dwdi_runtime")`.
+/// `CARGO_MANIFEST_DIR`): `generate!("spec.json")`, with optional settings
+/// `runtime_crate = "::dwdi_runtime"` and `doc_crate = "my_crate"`.
 #[proc_macro]
 pub fn generate(input: TokenStream) -> TokenStream {
     let args = parse_macro_input!(input as Args);
@@ -86,10 +91,18 @@ impl Parse for Args {
                     )
                 })?;
                 settings.runtime_crate = value.value();
+            } else if key == "doc_crate" {
+                value.parse::<Ident>().map_err(|e| {
+                    syn::Error::new(
+                        value.span(),
+                        format!("doc_crate must be a crate name such as \"my_crate\": {e}"),
+                    )
+                })?;
+                settings.doc_crate = Some(value.value());
             } else {
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown setting `{key}`; expected `runtime_crate`"),
+                    format!("unknown setting `{key}`; expected `runtime_crate` or `doc_crate`"),
                 ));
             }
         }

@@ -4,141 +4,17 @@
 //!
 //! One harness in `contract-tests/` runs every case of every operation, so adding a case here
 //! adds a test without new Rust code.
+//!
+//! The cases' types are part of the spec model (so the model depends on nothing here); this
+//! module checks them against the rest of the spec.
 
-use indexmap::IndexMap;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+pub use crate::model::{
+    Cases, ExpectedError, ExpectedRequest, ExpectedResponse, Pinned, RequestCase, ResponseCase,
+};
 
-use crate::model::{HttpMethod, Operation, Spec, ValueType};
-use crate::names::pascal;
+use crate::engine::plan::NamePlan;
+use crate::model::{Operation, Spec, ValueType};
 use crate::position::escape_token;
-
-/// The contract cases of one operation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Cases {
-    /// Parameters → the exact signed request.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub request: Vec<RequestCase>,
-    /// An answer → the typed value or the typed error.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub response: Vec<ResponseCase>,
-}
-
-impl Cases {
-    /// No case at all.
-    pub fn is_empty(&self) -> bool {
-        self.request.is_empty() && self.response.is_empty()
-    }
-}
-
-/// Parameters, pinned signing inputs and the request they must produce.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RequestCase {
-    /// Unique within the operation; names the test and its snapshot.
-    pub id: String,
-    /// What the case shows.
-    pub description: String,
-    /// The errata (ids) the case exercises.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errata: Vec<String>,
-    /// Parameters by wire name: integers as JSON numbers, everything else as strings.
-    pub params: IndexMap<String, Value>,
-    /// The signing inputs that are otherwise not deterministic.
-    pub pinned: Pinned,
-    /// The request that must come out.
-    pub expect: ExpectedRequest,
-}
-
-/// Pinned signing inputs. The credentials are fake.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Pinned {
-    /// `x-acs-date`, `YYYY-MM-DDThh:mm:ssZ`.
-    pub date: String,
-    /// `x-acs-signature-nonce`.
-    pub nonce: String,
-    /// The region whose endpoint is called.
-    pub region: String,
-    /// A fake AccessKey ID.
-    pub access_key_id: String,
-    /// A fake AccessKey secret.
-    pub access_key_secret: String,
-    /// A fake STS token, when the case signs with one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_token: Option<String>,
-}
-
-/// What a signed request must look like.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ExpectedRequest {
-    /// The method.
-    pub method: HttpMethod,
-    /// The path.
-    pub path: String,
-    /// Exactly the query parameters (decoded), by name.
-    pub query: IndexMap<String, String>,
-    /// Query parameters that must not be sent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub forbidden_query: Vec<String>,
-    /// Headers that must be sent with these exact values (lower-case names).
-    pub headers: IndexMap<String, String>,
-    /// The body; null when there is none.
-    pub body: Option<String>,
-}
-
-/// An answer and what it must decode to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ResponseCase {
-    /// Unique within the operation; names the test and its snapshot.
-    pub id: String,
-    /// What the case shows.
-    pub description: String,
-    /// The errata (ids) the case exercises.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errata: Vec<String>,
-    /// HTTP status.
-    pub status: u16,
-    /// Response headers (lower-case names).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub headers: IndexMap<String, String>,
-    /// The JSON body; a JSON string stands for a body that is that text, not JSON.
-    pub body: Value,
-    /// What it decodes to.
-    pub expect: ExpectedResponse,
-}
-
-/// What an answer decodes to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub enum ExpectedResponse {
-    /// The typed `Data`, written as the JSON it serialises to (absent options left out,
-    /// unknown enum values as sent).
-    Data(Value),
-    /// The typed error.
-    Error(ExpectedError),
-}
-
-/// A typed error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ExpectedError {
-    /// The variant of the operation's error enum: the code in PascalCase, `Unknown` for an
-    /// undocumented code, `Failed` for `Data.Status` reporting failure.
-    pub variant: String,
-    /// HTTP status.
-    pub status: u16,
-    /// The error code; null for `Failed`.
-    pub code: Option<String>,
-    /// The message (for `Failed`, `Data.Message`).
-    pub message: Option<String>,
-    /// The request ID.
-    pub request_id: Option<String>,
-}
 
 /// Inconsistencies of one operation's cases, as (JSON pointer, message): duplicate or
 /// malformed ids, errata that are not this operation's, undeclared parameters, values of the
@@ -247,6 +123,7 @@ pub fn check(spec: &Spec, name: &str, op: &Operation) -> Vec<(String, String)> {
             ));
         }
     }
+    let plan = NamePlan::of(spec);
     for (i, case) in op.cases.response.iter().enumerate() {
         let ExpectedResponse::Error(e) = &case.expect else {
             continue;
@@ -261,16 +138,8 @@ pub fn check(spec: &Spec, name: &str, op: &Operation) -> Vec<(String, String)> {
                 ),
             ));
         }
-        let known = op
-            .errors
-            .iter()
-            .map(|x| x.code.as_str())
-            .chain(spec.gateway_errors.iter().map(|x| x.code.as_str()))
-            .find(|c| Some(*c) == e.code.as_deref());
-        let expected = match (known, e.code.as_deref()) {
-            (Some(code), _) => pascal(code),
-            (None, Some(_)) => "Unknown".to_owned(),
-            (None, None) => "Failed".to_owned(),
+        let Some(expected) = plan.error_variant(name, e.code.as_deref()) else {
+            continue;
         };
         if e.variant != expected {
             out.push((

@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::conform::Scalar;
+use crate::engine::plan::{self, NamePlan, Scope};
 use crate::model::{
     Condition, DataStatus, DocField, DocType, ExampleOrigin, Field, Operation, ParamCondition,
     Spec, ValueType, Waiter, WaiterKind,
@@ -92,133 +93,80 @@ pub fn consistency(spec: &Spec, value: &Value) -> Problems {
     out
 }
 
-/// Names the generator gives the types it emits, with where each comes from. Mirrors the
-/// naming of `engine::types` (operation + field path) and `engine::documents` (document +
-/// `name`, or parent + field), so that a spec whose names would collide in Rust is refused
-/// here, with a place, instead of failing to compile later.
-fn generated_type_names(spec: &Spec) -> Vec<(String, String)> {
-    fn response(prefix: &str, field: &Field, at: &str, out: &mut Vec<(String, String)>) {
-        for (wire, child) in field.fields.iter().flatten() {
-            let name = format!("{prefix}{}", pascal(wire));
-            let child_at = format!("{at}/fields/{}", escape_token(wire));
-            let nested = |f: &Field| f.ty == ValueType::Object && f.fields.is_some();
-            let items = child.items.as_deref();
-            if nested(child) || child.enum_by.is_some() || items.is_some_and(nested) {
-                out.push((name.clone(), child_at.clone()));
-            }
-            if nested(child) {
-                response(&name, child, &child_at, out);
-            }
-            if let Some(item) = items.filter(|i| nested(i)) {
-                response(&name, item, &format!("{child_at}/items"), out);
-            }
-        }
-    }
-    fn document(
-        doc: &str,
-        parent: &str,
-        field: &DocField,
-        at: &str,
-        out: &mut Vec<(String, String)>,
-    ) {
-        for (wire, child) in field.fields.iter().flatten() {
-            let mut child = child;
-            let mut child_at = format!("{at}/fields/{}", escape_token(wire));
-            while let (DocType::Array, Some(item)) = (child.ty, child.items.as_deref()) {
-                child = item;
-                child_at.push_str("/items");
-            }
-            if child.ty == DocType::Object {
-                let name = match &child.name {
-                    Some(n) => format!("{doc}{n}"),
-                    None => format!("{parent}{}", pascal(wire)),
-                };
-                out.push((name.clone(), child_at.clone()));
-                document(doc, &name, child, &child_at, out);
-            }
-        }
-    }
-    let mut out = vec![("Client".to_owned(), String::new())];
-    for name in spec.enums.keys() {
-        out.push((pascal(name), format!("/enums/{}", escape_token(name))));
-    }
-    for (name, shape) in &spec.shapes {
-        let at = format!("/shapes/{}", escape_token(name));
-        out.push((pascal(name), at.clone()));
-        document(&pascal(name), &pascal(name), shape, &at, &mut out);
-    }
-    for (name, doc) in &spec.documents {
-        let at = format!("/documents/{}", escape_token(name));
-        out.push((pascal(name), at.clone()));
-        if let Some(root) = &doc.root {
-            document(
-                &pascal(name),
-                &pascal(name),
-                root,
-                &format!("{at}/root"),
-                &mut out,
-            );
-        }
-    }
-    for (name, op) in &spec.operations {
-        let at = format!("/operations/{}", escape_token(name));
-        let op_type = pascal(name);
-        for suffix in ["Request", "Output", "Error", "Data"] {
-            out.push((format!("{op_type}{suffix}"), at.clone()));
-        }
-        response(
-            &op_type,
-            &op.response.data,
-            &format!("{at}/response/data"),
-            &mut out,
-        );
-    }
-    out
-}
-
-/// Generated names must be distinct, and must not take names the generated code uses itself.
+/// The plan's names must be distinct within each scope the generated code puts them in,
+/// and must not take names the generated code uses itself: refused here, with a place,
+/// instead of failing to compile later. (Operation methods and parameter setters that
+/// collide with each other are reported by [`collisions`].)
 fn check_generated_names(spec: &Spec, out: &mut Problems) {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for (name, at) in generated_type_names(spec) {
-        match seen.get(&name) {
-            Some(first) => out.push((
-                at,
+    let plan = NamePlan::of(spec);
+    let mut seen: HashMap<(&Scope, &str), &str> = HashMap::new();
+    for p in &plan.planned {
+        let what = match &p.scope {
+            Scope::ClientMethods | Scope::OperationModules | Scope::Descriptors => continue,
+            Scope::BuilderMethods(_) if !p.at.starts_with("/waiters/") => continue,
+            Scope::Types | Scope::Error | Scope::Root => "types".to_owned(),
+            Scope::SchemaConsts => "constants".to_owned(),
+            Scope::GatewayCodes => format!("variants of `{}`", plan::GATEWAY_CODE),
+            Scope::BuilderMethods(action) => format!("methods of {action}'s builder"),
+            Scope::ErrorVariants(action) => format!("variants of {action}'s error"),
+        };
+        match seen.get(&(&p.scope, p.name.as_str())) {
+            Some(&"") => out.push((
+                p.at.clone(),
                 format!(
-                    "the generator would name two types `{name}` (the other comes from `{first}`); rename one of them"
+                    "this would be named `{}`, a name the generated code uses itself; rename it",
+                    p.name
+                ),
+            )),
+            Some(first) => out.push((
+                p.at.clone(),
+                format!(
+                    "the generator would name two {what} `{}` (the other comes from `{first}`); rename one of them",
+                    p.name
                 ),
             )),
             None => {
-                seen.insert(name, at);
+                seen.insert((&p.scope, &p.name), &p.at);
             }
+        }
+    }
+    for p in &plan.planned {
+        let (reserved, message) = match &p.scope {
+            Scope::ClientMethods => (
+                plan::CLIENT_METHODS,
+                format!(
+                    "operation `{}` would get the client method `{}`, a name the client already uses; rename it",
+                    p.source, p.name
+                ),
+            ),
+            Scope::BuilderMethods(_) if !p.at.starts_with("/waiters/") => (
+                plan::BUILDER_METHODS,
+                format!(
+                    "parameter `{}` would get the setter `{}`, a name the request builder already uses; rename it",
+                    p.source, p.name
+                ),
+            ),
+            Scope::ErrorVariants(_) => (
+                plan::RESERVED_ERROR_VARIANTS,
+                format!(
+                    "error code `{}` would become the variant `{}`, which every operation's error keeps for itself; rename it",
+                    p.source, p.name
+                ),
+            ),
+            _ => continue,
+        };
+        let waiter_like =
+            matches!(p.scope, Scope::BuilderMethods(_)) && p.name.starts_with("wait_");
+        if reserved.contains(&p.name.as_str()) || waiter_like {
+            out.push((p.at.clone(), message));
         }
     }
     for (name, def) in &spec.enums {
         for value in def.values.keys() {
-            if pascal(value) == "Unknown" {
+            if pascal(value) == plan::UNKNOWN_VARIANT {
                 out.push((
                     format!("/enums/{}/values/{}", escape_token(name), escape_token(value)),
                     format!("`{value}` becomes the variant `Unknown`, which every generated enum keeps for values it does not know; rename it"),
-                ));
-            }
-        }
-    }
-    // Request builders have these methods; a parameter setter must not take their names.
-    const BUILDER: &[&str] = &[
-        "new",
-        "send",
-        "to_params",
-        "to_request",
-        "client",
-        "check_documents",
-        "skip_document_validation",
-    ];
-    for (op_name, op) in &spec.operations {
-        for wire in op.parameters.keys() {
-            let setter = snake(wire);
-            if BUILDER.contains(&setter.as_str()) || setter.starts_with("wait_") {
-                out.push((
-                    format!("/operations/{}/parameters/{}", escape_token(op_name), escape_token(wire)),
-                    format!("parameter `{wire}` would get the setter `{setter}`, a name the request builder already uses; rename it"),
                 ));
             }
         }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use dwdi_codegen::lint::Report;
 use dwdi_codegen::model::spec_schema_text;
-use dwdi_codegen::outputs::generated_files;
+use dwdi_codegen::outputs::{generated_files, orphaned_files};
 use dwdi_codegen::paths::{SPEC, SPEC_SCHEMA, in_workspace};
 use dwdi_codegen::{LoadError, load_path};
 
@@ -93,15 +93,40 @@ fn main() -> ExitCode {
     }
 }
 
-/// Regenerates everything the spec drives.
+/// Regenerates everything the spec drives, and removes generated sources the spec no longer
+/// drives (an operation removed from the spec takes its module file with it).
 fn generate(check: bool) -> ExitCode {
-    match load_path(&in_workspace(SPEC)) {
-        Ok(loaded) => refresh(&generated_files(&loaded), check),
+    let loaded = match load_path(&in_workspace(SPEC)) {
+        Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
+        }
+    };
+    let files = generated_files(&loaded);
+    let written = refresh(&files, check);
+    let orphans = orphaned_files(&files);
+    if orphans.is_empty() {
+        return written;
+    }
+    for orphan in &orphans {
+        if check {
+            eprintln!("stale: {orphan} (the spec no longer generates it)");
+        } else if let Err(e) = std::fs::remove_file(in_workspace(orphan)) {
+            eprintln!("{orphan}: cannot remove: {e}");
+            return ExitCode::from(2);
+        } else {
+            println!("removed {orphan}");
         }
     }
+    if check {
+        eprintln!(
+            "{} generated file(s) are stale: run `cargo run -p dwdi-codegen` and commit",
+            orphans.len()
+        );
+        return ExitCode::from(1);
+    }
+    written
 }
 
 /// Writes each file whose content changed, or with `--check` reports them.

@@ -358,8 +358,8 @@ pub struct Operation {
     /// The documented sample response.
     pub sample: Sample,
     /// Contract cases: requests and answers with what they must produce.
-    #[serde(default, skip_serializing_if = "crate::cases::Cases::is_empty")]
-    pub cases: crate::cases::Cases,
+    #[serde(default, skip_serializing_if = "Cases::is_empty")]
+    pub cases: Cases,
 }
 
 /// A request parameter.
@@ -821,6 +821,135 @@ impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+// Contract cases (`cases` checks them against the rest of the spec).
+
+/// The contract cases of one operation.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Cases {
+    /// Parameters → the exact signed request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request: Vec<RequestCase>,
+    /// An answer → the typed value or the typed error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response: Vec<ResponseCase>,
+}
+
+impl Cases {
+    /// No case at all.
+    pub fn is_empty(&self) -> bool {
+        self.request.is_empty() && self.response.is_empty()
+    }
+}
+
+/// Parameters, pinned signing inputs and the request they must produce.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestCase {
+    /// Unique within the operation; names the test and its snapshot.
+    pub id: String,
+    /// What the case shows.
+    pub description: String,
+    /// The errata (ids) the case exercises.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errata: Vec<String>,
+    /// Parameters by wire name: integers as JSON numbers, everything else as strings.
+    pub params: IndexMap<String, Value>,
+    /// The signing inputs that are otherwise not deterministic.
+    pub pinned: Pinned,
+    /// The request that must come out.
+    pub expect: ExpectedRequest,
+}
+
+/// Pinned signing inputs. The credentials are fake.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Pinned {
+    /// `x-acs-date`, `YYYY-MM-DDThh:mm:ssZ`.
+    pub date: String,
+    /// `x-acs-signature-nonce`.
+    pub nonce: String,
+    /// The region whose endpoint is called.
+    pub region: String,
+    /// A fake AccessKey ID.
+    pub access_key_id: String,
+    /// A fake AccessKey secret.
+    pub access_key_secret: String,
+    /// A fake STS token, when the case signs with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_token: Option<String>,
+}
+
+/// What a signed request must look like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExpectedRequest {
+    /// The method.
+    pub method: HttpMethod,
+    /// The path.
+    pub path: String,
+    /// Exactly the query parameters (decoded), by name.
+    pub query: IndexMap<String, String>,
+    /// Query parameters that must not be sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbidden_query: Vec<String>,
+    /// Headers that must be sent with these exact values (lower-case names).
+    pub headers: IndexMap<String, String>,
+    /// The body; null when there is none.
+    pub body: Option<String>,
+}
+
+/// An answer and what it must decode to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResponseCase {
+    /// Unique within the operation; names the test and its snapshot.
+    pub id: String,
+    /// What the case shows.
+    pub description: String,
+    /// The errata (ids) the case exercises.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errata: Vec<String>,
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers (lower-case names).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, String>,
+    /// The JSON body; a JSON string stands for a body that is that text, not JSON.
+    pub body: Value,
+    /// What it decodes to.
+    pub expect: ExpectedResponse,
+}
+
+/// What an answer decodes to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum ExpectedResponse {
+    /// The typed `Data`, written as the JSON it serialises to (absent options left out,
+    /// unknown enum values as sent).
+    Data(Value),
+    /// The typed error.
+    Error(ExpectedError),
+}
+
+/// A typed error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExpectedError {
+    /// The variant of the operation's error enum, as the engine names it: a documented code in
+    /// PascalCase, `Gateway` for a gateway code, `Unknown` for a code nobody documents,
+    /// `Failed` for `Data.Status` reporting failure.
+    pub variant: String,
+    /// HTTP status.
+    pub status: u16,
+    /// The error code; null for `Failed`.
+    pub code: Option<String>,
+    /// The message (for `Failed`, `Data.Message`).
+    pub message: Option<String>,
+    /// The request ID.
+    pub request_id: Option<String>,
 }
 
 /// The JSON Schema of the spec format, as written to `spec/spec.schema.json`.

@@ -1,7 +1,7 @@
 //! Every file the `dwdi-codegen` command writes, computed in memory, so that the command and
 //! the drift test agree on what "fresh" means.
 
-use crate::engine::{GENERATOR_VERSION, Settings, render_crate_root, render_items};
+use crate::engine::{GENERATOR_VERSION, Settings, render_files};
 use crate::load::LoadedSpec;
 use crate::model::spec_schema_text;
 use crate::paths::SPEC_SCHEMA;
@@ -26,20 +26,14 @@ pub fn effective_spec_text(loaded: &LoadedSpec) -> String {
 
 /// (workspace-relative path, content) of every generated file, sorted by path.
 pub fn generated_files(loaded: &LoadedSpec) -> Vec<(String, String)> {
-    let settings = Settings::default();
     let mut files = vec![
         (format!("{GENERATED_DIR}/Cargo.toml"), cargo_toml(loaded)),
-        (
-            format!("{GENERATED_DIR}/src/lib.rs"),
-            render_crate_root(loaded),
-        ),
-        (
-            format!("{GENERATED_DIR}/src/client.rs"),
-            render_items(loaded, &settings),
-        ),
         (SPEC_SCHEMA.to_owned(), spec_schema_text()),
         (EFFECTIVE_SPEC.to_owned(), effective_spec_text(loaded)),
     ];
+    for (path, text) in render_files(loaded, &Settings::generated_crate()) {
+        files.push((format!("{GENERATED_DIR}/src/{path}"), text));
+    }
     for (name, doc) in &loaded.spec.documents {
         files.push((
             format!("{GENERATED_DIR}/schemas/{}.schema.json", schema_stem(name)),
@@ -73,4 +67,30 @@ fn cargo_toml(loaded: &LoadedSpec) -> String {
         product = loaded.spec.product,
         version = loaded.spec.api_version,
     )
+}
+
+/// Rust sources under `generated/src` that [`generated_files`] does not list (workspace-relative,
+/// sorted): left over from a spec that had more, they must go.
+pub fn orphaned_files(files: &[(String, String)]) -> Vec<String> {
+    let src = crate::paths::in_workspace(&format!("{GENERATED_DIR}/src"));
+    let mut found = Vec::new();
+    collect_sources(&src, &format!("{GENERATED_DIR}/src"), &mut found);
+    found.retain(|path| !files.iter().any(|(listed, _)| listed == path));
+    found.sort();
+    found
+}
+
+fn collect_sources(dir: &std::path::Path, relative: &str, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() {
+            collect_sources(&path, &format!("{relative}/{name}"), out);
+        } else if name.ends_with(".rs") {
+            out.push(format!("{relative}/{name}"));
+        }
+    }
 }

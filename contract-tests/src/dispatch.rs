@@ -1,28 +1,22 @@
-//! The typed dispatch generated from the spec by `build.rs`: one arm per operation.
+//! The typed dispatch: the generated client's own dynamic entries (`dataworks_di::meta`), one
+//! per operation, as the suites use them. Names come from the engine's naming plan through the
+//! generated code: nothing here parses `Debug` text or formats Rust.
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use dataworks_di::meta;
+use serde_json::Value;
 
-include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
-
-/// Decodes `data` into `T`; gives the typed value serialised back to JSON, and its `Debug`
-/// text (which tells `Unknown("true")` from a known value).
-fn typed_data<T: DeserializeOwned + Serialize + std::fmt::Debug>(
-    data: &::serde_json::Value,
-) -> Result<(::serde_json::Value, String), String> {
-    let typed: T = serde_json::from_value(data.clone()).map_err(|e| format!("decode: {e}"))?;
-    let json = serde_json::to_value(&typed).map_err(|e| format!("encode: {e}"))?;
-    Ok((json, format!("{typed:#?}")))
+/// Decodes `data` into the operation's generated `Data` type; gives it serialised back and its
+/// `Debug` text (which tells an unknown enum value from a known one); `None` for an action the
+/// spec does not have.
+pub fn decode_data(action: &str, data: &Value) -> Option<Result<(Value, String), String>> {
+    let op = meta::dispatch(action)?;
+    Some((op.decode_data)(data).map(|typed| (typed.json, typed.debug)))
 }
 
-/// The variant name of a generated error enum value, from its `Debug` text (`Name(..)`),
-/// and its `Display` text.
-fn describe_error(error: &(impl std::fmt::Debug + std::fmt::Display)) -> (String, String) {
-    let text = format!("{error:?}");
-    let variant = text
-        .split(['(', ' ', '{'])
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    (variant, error.to_string())
+/// The variant of the operation's generated error enum that `error` converts to, and its
+/// message; `None` for an action the spec does not have.
+pub fn typed_error(action: &str, error: dwdi_runtime::Error) -> Option<(String, String)> {
+    let op = meta::dispatch(action)?;
+    let typed = (op.typed_error)(error);
+    Some((typed.variant.to_owned(), typed.message))
 }

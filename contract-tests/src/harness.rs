@@ -58,11 +58,11 @@ pub fn sign(
     date: &str,
     nonce: &str,
 ) -> Result<SignedRequest, String> {
-    let desc = dataworks_di::operation(action)
+    let desc = dataworks_di::meta::operation(action)
         .ok_or_else(|| format!("{action}: the generated client has no such operation"))?;
     desc.validate(params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|e| e.to_string())?;
-    let mut request = RpcRequest::new(desc.action, dataworks_di::API_VERSION);
+    let mut request = RpcRequest::new(desc.action, dataworks_di::meta::API_VERSION);
     for (name, value) in params {
         request = request.param(name.clone(), value.clone());
     }
@@ -73,7 +73,7 @@ pub fn sign(
 /// Signs a request case with its pinned inputs.
 pub fn sign_case(action: &str, case: &RequestCase) -> Result<SignedRequest, String> {
     let rt = Runtime::builder()
-        .region_map(dataworks_di::REGION_MAP)
+        .region_map(dataworks_di::meta::REGION_MAP)
         .region(case.pinned.region.clone())
         .credentials(credentials(&case.pinned))
         .build()
@@ -219,6 +219,7 @@ pub async fn decode_case(
     let server = TestServer::start(vec![reply]).await;
     let rt = Runtime::builder()
         .endpoint(server.endpoint())
+        .error_classes(dataworks_di::meta::GATEWAY_ERRORS)
         .credentials(Credentials::new(
             "test-access-key-id",
             "test-access-key-secret",
@@ -232,7 +233,7 @@ pub async fn decode_case(
     match rt
         .call(RpcRequest::new(
             action.to_owned(),
-            dataworks_di::API_VERSION,
+            dataworks_di::meta::API_VERSION,
         ))
         .await
     {

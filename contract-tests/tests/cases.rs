@@ -149,7 +149,7 @@ fn the_typed_dispatch_covers_every_operation() {
     let spec = &spec::loaded().spec;
     for action in spec.operations.keys() {
         assert!(
-            dataworks_di::operation(action).is_some(),
+            dataworks_di::meta::operation(action).is_some(),
             "{action} is in the spec but not in the generated client: run `cargo run -p dwdi-codegen`"
         );
         assert!(
@@ -157,5 +157,5 @@ fn the_typed_dispatch_covers_every_operation() {
             "{action} has no typed dispatch arm"
         );
     }
-    assert_eq!(dataworks_di::OPERATIONS.len(), spec.operations.len());
+    assert_eq!(dataworks_di::meta::OPERATIONS.len(), spec.operations.len());
 }

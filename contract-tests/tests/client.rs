@@ -5,10 +5,13 @@
 
 use std::time::Duration;
 
-use dataworks_di::{
-    Client, GenerateDiSyncTaskConfigForUpdatingError, GetDiSyncInstanceInfoError,
-    GetDiSyncInstanceInfoStatus, StartDiSyncInstanceError, StopDiSyncInstanceError, TaskType,
-};
+use dataworks_di::Client;
+use dataworks_di::error::{ErrorKind, GatewayCode};
+use dataworks_di::operation::generate_di_sync_task_config_for_updating::GenerateDiSyncTaskConfigForUpdatingError;
+use dataworks_di::operation::get_di_sync_instance_info::GetDiSyncInstanceInfoError;
+use dataworks_di::operation::start_di_sync_instance::StartDiSyncInstanceError;
+use dataworks_di::operation::stop_di_sync_instance::StopDiSyncInstanceError;
+use dataworks_di::types::{GetDiSyncInstanceInfoStatus, TaskType};
 use dwdi_runtime::describe::Problem;
 use dwdi_runtime::{Credentials, RetryPolicy, WaitError, WaiterConfig, WaiterFailure};
 use dwdi_test_support::{RecordingSleeper, Reply, TestServer, verify_v3};
@@ -229,7 +232,14 @@ async fn documented_error_bodies_decode_into_typed_errors() {
         GetDiSyncInstanceInfoError::InternalErrorSystem(_)
     ));
     let err = call().await.expect_err("429");
-    assert!(matches!(err, GetDiSyncInstanceInfoError::ThrottlingUser(_)));
+    let GetDiSyncInstanceInfoError::Gateway(gateway) = &err else {
+        panic!("expected the shared gateway error, got {err:?}");
+    };
+    assert_eq!(gateway.code(), GatewayCode::ThrottlingUser);
+    assert_eq!(gateway.class(), ErrorKind::Throttling);
+    assert_eq!(gateway.status(), 429);
+    assert_eq!(err.code(), Some("Throttling.User"));
+    assert_eq!(err.request_id(), Some("req-9"));
     let err = call().await.expect_err("unknown code");
     assert!(matches!(err, GetDiSyncInstanceInfoError::Unknown(_)));
     assert_eq!(err.code(), Some("Some.New.Code"));
@@ -482,7 +492,7 @@ async fn a_task_param_that_dwdi_validate_rejects_is_never_sent_unless_the_caller
 #[tokio::test]
 async fn a_typed_task_param_is_sent_as_its_json() {
     let server = TestServer::start(vec![ok(r#"{"Status":"success","ProcessId":10}"#)]).await;
-    let param: dataworks_di::TaskParam = serde_json::from_str(
+    let param: dataworks_di::documents::TaskParam = serde_json::from_str(
         r#"{ "steps": [ { "parameter": { "connection": [ { "table": [ "xyx" ] } ] }, "name": "Reader", "category": "reader" } ] }"#,
     )
     .expect("the page's example");
@@ -497,6 +507,7 @@ async fn a_typed_task_param_is_sent_as_its_json() {
         .expect("success");
     let sent = query_param(&server.received()[0].target, "TaskParam").expect("sent");
     let decoded = dwdi_test_support::form_decode(&sent);
-    let round_trip: dataworks_di::TaskParam = serde_json::from_str(&decoded).expect("JSON");
+    let round_trip: dataworks_di::documents::TaskParam =
+        serde_json::from_str(&decoded).expect("JSON");
     assert_eq!(round_trip, param);
 }

@@ -21,7 +21,7 @@ proptest! {
     fn one_defect_is_refused_naming_the_parameter(
         call in strategies::invalid_call(&spec::loaded().spec),
     ) {
-        let desc = dataworks_di::operation(&call.action)
+        let desc = dataworks_di::meta::operation(&call.action)
             .ok_or_else(|| TestCaseError::fail(format!("{} is not generated", call.action)))?;
         let result = desc.validate(call.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let Err(error) = result else {

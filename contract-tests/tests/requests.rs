@@ -15,7 +15,7 @@ const SECRET: &str = "test-access-key-secret";
 
 fn runtime() -> Runtime {
     Runtime::builder()
-        .region_map(dataworks_di::REGION_MAP)
+        .region_map(dataworks_di::meta::REGION_MAP)
         .region("cn-hangzhou")
         .credentials(Credentials::new("test-access-key-id", SECRET))
         .build()

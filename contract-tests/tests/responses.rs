@@ -3,7 +3,7 @@
 //! decode/encode round trip; the documented error envelope decodes with its keys in either
 //! case and converts to the operation's typed error.
 
-use dwdi_codegen::names::pascal;
+use dwdi_codegen::engine::plan::NamePlan;
 use dwdi_contract_tests::strategies::{self, known_part, text};
 use dwdi_contract_tests::{dispatch, spec};
 use dwdi_runtime::envelope::decode_error;
@@ -82,20 +82,20 @@ proptest! {
         body.insert(keys.3, Value::String(host_id.clone()));
         body.insert(keys.4, Value::String(recommend.clone()));
         let text = Value::Object(body).to_string();
-        let e = decode_error(&action, status, None, text.as_bytes());
+        let e = decode_error(&action, status, None, text.as_bytes(), dataworks_di::meta::GATEWAY_ERRORS);
         prop_assert_eq!(e.status, status);
         prop_assert_eq!(e.code.as_deref(), Some(code.as_str()));
         prop_assert_eq!(e.message.as_deref(), present(&message));
         prop_assert_eq!(e.request_id.as_deref(), present(&request_id));
         prop_assert_eq!(e.host_id.as_deref(), present(&host_id));
         prop_assert_eq!(e.recommend.as_deref(), present(&recommend));
-        let spec = &spec::loaded().spec;
-        let known = spec.operations[&action].errors.iter().map(|e| &e.code)
-            .chain(spec.gateway_errors.iter().map(|e| &e.code))
-            .any(|c| *c == code);
+        // The engine's naming plan says which variant the code converts to: the operation's
+        // own for a code it documents, `Gateway` for a gateway code, else `Unknown`.
+        let plan = NamePlan::of(&spec::loaded().spec);
+        let expected = plan.error_variant(&action, Some(&code)).map(str::to_owned);
         let (variant, display) = dispatch::typed_error(&action, dwdi_runtime::Error::Service(Box::new(e)))
             .ok_or_else(|| TestCaseError::fail(format!("{action}: no typed dispatch")))?;
-        prop_assert_eq!(variant, if known { pascal(&code) } else { "Unknown".to_owned() });
+        prop_assert_eq!(Some(variant), expected);
         prop_assert!(display.contains(&code), "{}", display);
     }
 }

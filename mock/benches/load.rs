@@ -5,7 +5,8 @@
 
 use std::time::Instant;
 
-use dataworks_di::{Client, TaskType};
+use dataworks_di::Client;
+use dataworks_di::types::TaskType;
 use dwdi_mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockConfig, MockServer};
 use dwdi_runtime::{Credentials, RetryPolicy};
 
@@ -74,7 +75,9 @@ async fn run() -> (f64, usize) {
     (REQUESTS as f64 / elapsed.as_secs_f64(), errors)
 }
 
-async fn get(c: &Client) -> Result<(), dataworks_di::GetDiSyncInstanceInfoError> {
+async fn get(
+    c: &Client,
+) -> Result<(), dataworks_di::operation::get_di_sync_instance_info::GetDiSyncInstanceInfoError> {
     c.get_di_sync_instance_info()
         .project_id(10000)
         .task_type(TaskType::DiRealtime)

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use dataworks_di::{Connection, TaskContent, TaskParam};
+use dataworks_di::documents::{Connection, TaskContent, TaskParam};
 
 use crate::state::{Job, category};
 
@@ -133,7 +133,8 @@ mod tests {
             {"table":["a","b"]},
             {"selectedTables":[{"dbName":"sales","schema":[{"tableInfos":[{"table":"orders"}]}]}]}]}}]}"#;
         let text = task_content(param, "t", &Job::default()).unwrap();
-        let v = dwdi_validate::DocumentValidator::new(dataworks_di::TASK_CONTENT_SCHEMA).unwrap();
+        let v = dwdi_validate::DocumentValidator::new(dataworks_di::documents::TASK_CONTENT_SCHEMA)
+            .unwrap();
         assert_eq!(v.validate(&text, true), vec![]);
         let doc: Value = serde_json::from_str(&text).unwrap();
         let rules = &doc["steps"][1]["parameter"]["tableMappingRule"];

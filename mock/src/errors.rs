@@ -133,7 +133,7 @@ pub fn envelope(failure: &Failure, request_id: &str, host_id: &str) -> String {
         recommend: format!(
             "https://api.aliyun.com/troubleshoot?q={}&product={}&requestId={}",
             failure.code,
-            dataworks_di::PRODUCT,
+            dataworks_di::meta::PRODUCT,
             request_id
         ),
     };

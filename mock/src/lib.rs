@@ -280,7 +280,7 @@ impl Mock {
         let action = verified.action.clone();
         let result = (|| {
             let (Some(desc), Some(facts)) = (
-                dataworks_di::operation(&verified.action),
+                dataworks_di::meta::operation(&verified.action),
                 spec::facts().ops.get(&verified.action),
             ) else {
                 return Err(not_found(format!(
@@ -288,7 +288,7 @@ impl Mock {
                     verified.action
                 )));
             };
-            if verified.version != dataworks_di::API_VERSION {
+            if verified.version != dataworks_di::meta::API_VERSION {
                 return Err(not_found(format!(
                     "Specified api {:?} is not found for version {:?}.",
                     verified.action, verified.version

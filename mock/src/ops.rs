@@ -6,11 +6,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use dataworks_di::{
+use dataworks_di::meta::{
     GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING, GET_DI_SYNC_INSTANCE_INFO,
+    QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT, START_DI_SYNC_INSTANCE, STOP_DI_SYNC_INSTANCE,
+};
+use dataworks_di::types::{
     GenerateDiSyncTaskConfigForUpdatingData, GetDiSyncInstanceInfoData, ProcessStatus,
-    QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT, QueryDiSyncTaskConfigProcessResultData,
-    RealtimeInstanceStatus as Rt, START_DI_SYNC_INSTANCE, STOP_DI_SYNC_INSTANCE, SolutionStatus,
+    QueryDiSyncTaskConfigProcessResultData, RealtimeInstanceStatus as Rt, SolutionStatus,
     StartDiSyncInstanceData, StopDiSyncInstanceData, TaskType,
 };
 

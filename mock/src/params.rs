@@ -35,7 +35,7 @@ impl Params {
 pub fn validators() -> &'static HashMap<&'static str, DocumentValidator> {
     static V: OnceLock<HashMap<&'static str, DocumentValidator>> = OnceLock::new();
     V.get_or_init(|| {
-        dataworks_di::DOCUMENT_SCHEMAS
+        dataworks_di::meta::DOCUMENT_SCHEMAS
             .iter()
             .filter_map(|(name, schema)| DocumentValidator::new(schema).ok().map(|v| (*name, v)))
             .collect()

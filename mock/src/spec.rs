@@ -204,8 +204,8 @@ mod tests {
     #[test]
     fn the_compiled_in_spec_parses_and_matches_the_generated_operation_table() {
         let facts = parse(SPEC).expect("the spec parses");
-        assert_eq!(facts.ops.len(), dataworks_di::OPERATIONS.len());
-        for op in dataworks_di::OPERATIONS {
+        assert_eq!(facts.ops.len(), dataworks_di::meta::OPERATIONS.len());
+        for op in dataworks_di::meta::OPERATIONS {
             let f = &facts.ops[op.action];
             assert!(f.methods.iter().any(|m| m == "POST"), "{}", op.action);
             for status in [400, 403, 500] {

@@ -13,7 +13,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use dataworks_di::{ProcessStatus, RealtimeInstanceStatus, SolutionStatus, StepCategory, StepType};
+use dataworks_di::types::{
+    ProcessStatus, RealtimeInstanceStatus, SolutionStatus, StepCategory, StepType,
+};
 
 /// Everything the mock knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,7 +179,7 @@ impl Default for Job {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Process {
     /// The TaskType it was started for.
-    pub task_type: dataworks_di::TaskType,
+    pub task_type: dataworks_di::types::TaskType,
     /// The task or solution it updates.
     pub task_id: i64,
     /// Queries left that report it still running.
@@ -272,7 +274,7 @@ impl State {
         p10000.processes.insert(
             10,
             Process {
-                task_type: dataworks_di::TaskType::DiRealtime,
+                task_type: dataworks_di::types::TaskType::DiRealtime,
                 task_id: 100,
                 polls_left: 0,
                 status: ProcessStatus::Success,

@@ -1,21 +1,36 @@
-//! Descriptions of operations and their parameters, and the checks run before anything is sent.
+//! The tables the generated client carries: what each operation accepts, answers and fails
+//! with, and the checks run before anything is sent.
 //!
-//! The generated client describes each operation as a `static` [`OperationDesc`]; its typed
+//! These are the run-time form of the spec's facts. The generated client describes each
+//! operation as a `static` [`OperationDesc`]: its HTTP methods, parameters (wire name, type,
+//! required, range, accepted values), the fields of its answer's `Data` with their
+//! nullability, its documented errors and where `Data` reports the call's outcome. Its typed
 //! builders and the CLI's dynamic path (operation name and parameter strings) both end in
 //! [`OperationDesc::validate`], so a request is refused for the same reasons, with the same
-//! message, whichever way it was built.
+//! message, whichever way it was built; the mock and the tools read the same tables instead
+//! of parsing the spec again. The gateway codes any call can meet are rows of
+//! [`GatewayErrorDesc`], which the runtime classifies errors by.
 
 use std::fmt;
 
-/// What an operation accepts.
+pub use crate::error::GatewayErrorDesc;
+use crate::request::HttpMethod;
+
+/// What an operation accepts, answers and fails with.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationDesc {
     /// The action name (`x-acs-action`).
     pub action: &'static str,
     /// One sentence: what the operation does.
     pub summary: &'static str,
+    /// The HTTP methods the operation allows.
+    pub methods: &'static [HttpMethod],
     /// Parameters, in documentation order.
     pub params: &'static [ParamDesc],
+    /// The members of a successful answer's `Data`, in documentation order.
+    pub fields: &'static [FieldDesc],
+    /// The error codes the operation documents, in documentation order.
+    pub errors: &'static [ErrorDesc],
     /// Where a successful answer reports that the call itself failed, if it can.
     pub outcome: Option<OutcomeDesc>,
 }
@@ -57,6 +72,8 @@ pub enum ParamKind {
     },
     /// Any text.
     String,
+    /// `true` or `false`.
+    Boolean,
     /// One of the listed values.
     Enum {
         /// The enumeration's name.
@@ -71,12 +88,110 @@ pub enum ParamKind {
     },
 }
 
+/// A member of an answer's `Data` (or of an object inside it).
+#[derive(Debug, Clone, Copy)]
+pub struct FieldDesc {
+    /// The wire name.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: FieldKind,
+    /// When the service sends `null` for it; `None` when it is always present.
+    pub null_when: Option<NullWhen>,
+    /// One sentence: what it means.
+    pub description: &'static str,
+}
+
+/// The type of an answer's member.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldKind {
+    /// A 64-bit integer.
+    Int64,
+    /// Text.
+    String,
+    /// `true` or `false`.
+    Boolean,
+    /// One of the listed values (the service may send others; clients keep them).
+    Enum {
+        /// The values the documentation names.
+        values: &'static [&'static str],
+    },
+    /// A JSON document carried in a string.
+    JsonString {
+        /// The document type's name.
+        document: &'static str,
+    },
+    /// An object with these members.
+    Object {
+        /// Its members, in documentation order.
+        fields: &'static [FieldDesc],
+    },
+    /// A value the documentation does not describe.
+    Any,
+    /// A list of values of one kind.
+    Array {
+        /// The kind of its items.
+        items: &'static FieldKind,
+    },
+}
+
+/// When a documented member is `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NullWhen {
+    /// When the call did what it was asked (`Success`) or did not (`Failure`).
+    Outcome(Outcome),
+    /// When a request parameter has one of the values.
+    Param {
+        /// The parameter's wire name.
+        param: &'static str,
+        /// The values.
+        values: &'static [&'static str],
+    },
+}
+
+/// Whether a call did what it was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It did.
+    Success,
+    /// It did not.
+    Failure,
+}
+
+impl NullWhen {
+    /// Whether the member is `null` for a call that ended with `outcome` and was sent with
+    /// `params` (wire name, text value).
+    pub fn holds<'a>(
+        &self,
+        outcome: Outcome,
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> bool {
+        match self {
+            NullWhen::Outcome(when) => *when == outcome,
+            NullWhen::Param { param, values } => params
+                .into_iter()
+                .any(|(name, value)| name == *param && values.contains(&value)),
+        }
+    }
+}
+
+/// An error code an operation's page documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorDesc {
+    /// The code, e.g. `Param.Invalid`.
+    pub code: &'static str,
+    /// The HTTP status the service answers it with.
+    pub status: u16,
+    /// The documented message.
+    pub message: &'static str,
+}
+
 impl ParamKind {
     /// What a valid value looks like, for messages.
     pub fn expected(&self) -> String {
         match self {
             ParamKind::Int64 { min, max } => format!("an integer in {min}..={max}"),
             ParamKind::String => "text".to_owned(),
+            ParamKind::Boolean => "true or false".to_owned(),
             ParamKind::Enum { accepts, .. } => format!("one of {}", accepts.join(", ")),
             ParamKind::JsonString { document } => format!("a {document} JSON document"),
         }
@@ -154,7 +269,12 @@ impl fmt::Display for ValidationError {
     }
 }
 
-impl std::error::Error for ValidationError {}
+impl std::error::Error for ValidationError {
+    /// Found by the checks here: nothing caused it.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        None
+    }
+}
 
 impl ValidationError {
     /// A JSON-in-a-string parameter whose document does not validate: `details` are the
@@ -208,6 +328,43 @@ impl OperationDesc {
     /// The description of the named parameter.
     pub fn param(&self, name: &str) -> Option<&'static ParamDesc> {
         self.params.iter().find(|p| p.name == name)
+    }
+
+    /// The description of the named member of `Data`.
+    pub fn field(&self, name: &str) -> Option<&'static FieldDesc> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The documented error with this code.
+    pub fn error(&self, code: &str) -> Option<&'static ErrorDesc> {
+        self.errors.iter().find(|e| e.code == code)
+    }
+
+    /// The first documented error with this HTTP status (e.g. 400: the "bad value" code).
+    pub fn error_for_status(&self, status: u16) -> Option<&'static ErrorDesc> {
+        self.errors.iter().find(|e| e.status == status)
+    }
+
+    /// The error for a parameter whose text does not convert to its type: what the typed
+    /// path reports when a value passed [`validate`](Self::validate)'s checks yet does not
+    /// parse (which the checks are there to prevent).
+    pub fn invalid_value(&self, name: &str, value: &str) -> ValidationError {
+        ValidationError {
+            operation: self.action,
+            parameter: name.to_owned(),
+            problem: Problem::Invalid {
+                value: preview(value),
+                expected: self
+                    .param(name)
+                    .map_or_else(|| "a known parameter".to_owned(), |p| p.kind.expected()),
+                detail: None,
+            },
+        }
+    }
+
+    /// Whether the operation allows `method`.
+    pub fn allows(&self, method: HttpMethod) -> bool {
+        self.methods.contains(&method)
     }
 
     /// Checks wire-form parameters (name, text value): every name is known and given once,
@@ -277,6 +434,9 @@ fn check_value(kind: &ParamKind, value: &str) -> Option<Option<String>> {
             Err(_) => Some(Some("not an integer".to_owned())),
         },
         ParamKind::String => None,
+        // Exactly the two words the service parses; `True`, `1` or `yes` would be sent as
+        // given and read differently, or refused, on the other side.
+        ParamKind::Boolean => (!matches!(value, "true" | "false")).then_some(None),
         ParamKind::Enum { accepts, .. } => (!accepts.contains(&value)).then_some(None),
         ParamKind::JsonString { .. } => match serde_json::from_str::<serde_json::Value>(value) {
             Ok(_) => None,
@@ -292,6 +452,7 @@ mod tests {
     const OP: OperationDesc = OperationDesc {
         action: "DoThing",
         summary: "Does a thing.",
+        methods: &[HttpMethod::Post],
         params: &[
             ParamDesc {
                 name: "Id",
@@ -313,6 +474,58 @@ mod tests {
                 required: false,
                 kind: ParamKind::JsonString { document: "Doc" },
                 description: "A document.",
+            },
+            ParamDesc {
+                name: "Force",
+                required: false,
+                kind: ParamKind::Boolean,
+                description: "Whether to force it.",
+            },
+        ],
+        fields: &[
+            FieldDesc {
+                name: "Status",
+                kind: FieldKind::Enum {
+                    values: &["success", "fail"],
+                },
+                null_when: None,
+                description: "The outcome.",
+            },
+            FieldDesc {
+                name: "Message",
+                kind: FieldKind::String,
+                null_when: Some(NullWhen::Outcome(Outcome::Success)),
+                description: "Why it failed.",
+            },
+            FieldDesc {
+                name: "Steps",
+                kind: FieldKind::Array {
+                    items: &FieldKind::Object {
+                        fields: &[FieldDesc {
+                            name: "Name",
+                            kind: FieldKind::String,
+                            null_when: Some(NullWhen::Param {
+                                param: "Kind",
+                                values: &["B"],
+                            }),
+                            description: "The step's name.",
+                        }],
+                    },
+                },
+                null_when: None,
+                description: "The steps.",
+            },
+        ],
+        errors: &[
+            ErrorDesc {
+                code: "Param.Invalid",
+                status: 400,
+                message: "The parameter is invalid.",
+            },
+            ErrorDesc {
+                code: "Internal",
+                status: 500,
+                message: "An internal error occurred.",
             },
         ],
         outcome: Some(OutcomeDesc {
@@ -339,6 +552,52 @@ mod tests {
             OP.failed_outcome(&serde_json::json!({"Status": "success"})),
             None
         );
+    }
+
+    #[test]
+    fn a_boolean_parameter_takes_true_or_false_and_nothing_else() {
+        assert!(
+            OP.validate([("Id", "1"), ("Kind", "A"), ("Force", "true")])
+                .is_ok()
+        );
+        assert!(
+            OP.validate([("Id", "1"), ("Kind", "A"), ("Force", "false")])
+                .is_ok()
+        );
+        for wrong in ["maybe", "True", "1", "yes", ""] {
+            assert_eq!(
+                msg(&[("Id", "1"), ("Kind", "A"), ("Force", wrong)]),
+                format!(
+                    "DoThing: parameter Force has invalid value {wrong:?}; expected true or false"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn tables_answer_lookups_by_name_code_and_status() {
+        assert_eq!(OP.error("Internal").map(|e| e.status), Some(500));
+        assert_eq!(
+            OP.error_for_status(400).map(|e| e.code),
+            Some("Param.Invalid")
+        );
+        assert!(OP.error("Nope").is_none());
+        assert!(OP.allows(HttpMethod::Post) && !OP.allows(HttpMethod::Get));
+        let message = OP
+            .field("Message")
+            .and_then(|f| f.null_when)
+            .expect("nullable");
+        assert!(message.holds(Outcome::Success, []));
+        assert!(!message.holds(Outcome::Failure, []));
+        let FieldKind::Array { items } = OP.field("Steps").expect("Steps").kind else {
+            panic!("Steps is an array");
+        };
+        let FieldKind::Object { fields } = items else {
+            panic!("of objects");
+        };
+        let name = fields[0].null_when.expect("nullable");
+        assert!(name.holds(Outcome::Success, [("Kind", "B")]));
+        assert!(!name.holds(Outcome::Success, [("Kind", "A")]));
     }
 
     #[test]
@@ -370,7 +629,7 @@ mod tests {
         );
         assert_eq!(
             msg(&[("Id", "1"), ("Kind", "A"), ("Colour", "red")]),
-            "DoThing: unknown parameter Colour; expected one of Id, Kind, Doc"
+            "DoThing: unknown parameter Colour; expected one of Id, Kind, Doc, Force"
         );
         assert_eq!(
             msg(&[("Id", "1"), ("Id", "2"), ("Kind", "A")]),

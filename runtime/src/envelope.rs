@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
-use crate::error::{ErrorKind, ServiceError};
+use crate::error::{ErrorKind, GatewayErrorDesc, ServiceError};
 
 /// The throttling header: milliseconds to wait before retrying.
 pub const RETRY_AFTER_HEADER: &str = "x-acs-retry-after";
@@ -58,13 +58,15 @@ pub fn is_explicit_failure(obj: &Map<String, Value>) -> bool {
     }
 }
 
-/// Decodes an error answer. Never fails: a body that is not a JSON object still gives an
+/// Decodes an error answer, classifying its code by `classes` (the API's gateway table; see
+/// [`ErrorKind::classify`]). Never fails: a body that is not a JSON object still gives an
 /// error carrying the status and the body (whose first bytes the message quotes).
 pub fn decode_error(
     action: &str,
     status: u16,
     headers: Option<&HeaderMap>,
     body: &[u8],
+    classes: &[GatewayErrorDesc],
 ) -> ServiceError {
     let retry_after = headers.and_then(retry_after);
     let header_request_id = headers
@@ -99,7 +101,7 @@ pub fn decode_error(
             .filter(|v| !v.is_null())
             .cloned();
     }
-    err.kind = ErrorKind::classify(status, err.code.as_deref(), retry_after);
+    err.kind = ErrorKind::classify(status, err.code.as_deref(), retry_after, classes);
     err
 }
 

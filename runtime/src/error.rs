@@ -10,9 +10,11 @@ use crate::region::{ENV_REGION_ID, RegionSource};
 /// What kind of failure an error is; decides whether retrying can help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// Rate limited (HTTP 429, a `Throttling…` code, or an `x-acs-retry-after` header).
+    /// Rate limited (HTTP 429, a code the API's table classes so, or an `x-acs-retry-after`
+    /// header).
     Throttling,
-    /// Likely to pass on its own: connection failures, timeouts, 502/503/504, `ServiceUnavailable`.
+    /// Likely to pass on its own: connection failures, timeouts, 502/503/504, or a code the
+    /// API's table classes so.
     Transient,
     /// Another 5xx: the service failed; a retry may succeed.
     Server,
@@ -26,18 +28,22 @@ impl ErrorKind {
         !matches!(self, ErrorKind::Client)
     }
 
-    /// Classifies a service answer by status, code and the throttling header.
+    /// Classifies a service answer by its code, status and the throttling header.
     ///
-    /// The code wins over the status: gateways have answered `Throttling.User` with 400 and
-    /// `ServiceUnavailable` with 500.
-    pub fn classify(status: u16, code: Option<&str>, retry_after: Option<Duration>) -> ErrorKind {
-        if let Some(code) = code {
-            if code.starts_with("Throttling") {
-                return ErrorKind::Throttling;
-            }
-            if code == "ServiceUnavailable" {
-                return ErrorKind::Transient;
-            }
+    /// A code the API's table states a class for wins over the status (gateways have answered
+    /// `Throttling.User` with 400 and `ServiceUnavailable` with 500); the runtime itself knows
+    /// no code: the table comes from the spec, through the generated client
+    /// ([`RuntimeBuilder::error_classes`](crate::RuntimeBuilder::error_classes)). Without a
+    /// match: 429 or an `x-acs-retry-after` header is throttling, 502–504 transient, another
+    /// 5xx a server error, anything else the client's.
+    pub fn classify(
+        status: u16,
+        code: Option<&str>,
+        retry_after: Option<Duration>,
+        table: &[GatewayErrorDesc],
+    ) -> ErrorKind {
+        if let Some(known) = code.and_then(|c| GatewayErrorDesc::find(table, c)) {
+            return known.class;
         }
         if status == 429 || retry_after.is_some() {
             return ErrorKind::Throttling;
@@ -47,6 +53,28 @@ impl ErrorKind {
             500..=599 => ErrorKind::Server,
             _ => ErrorKind::Client,
         }
+    }
+}
+
+/// An error code any call can meet (the gateway's), with its HTTP status and class: one row
+/// of the table the generated client hands the runtime, so that retry decisions follow the
+/// spec instead of code prefixes written here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatewayErrorDesc {
+    /// The code, e.g. `Throttling.User`.
+    pub code: &'static str,
+    /// The HTTP status the gateway answers it with.
+    pub status: u16,
+    /// How callers and retries treat it.
+    pub class: ErrorKind,
+    /// When the gateway answers it.
+    pub message: &'static str,
+}
+
+impl GatewayErrorDesc {
+    /// The row of `table` for `code`.
+    pub fn find<'t>(table: &'t [GatewayErrorDesc], code: &str) -> Option<&'t GatewayErrorDesc> {
+        table.iter().find(|row| row.code == code)
     }
 }
 
@@ -136,9 +164,39 @@ impl fmt::Display for ServiceError {
     }
 }
 
-impl std::error::Error for ServiceError {}
+impl std::error::Error for ServiceError {
+    /// An answer is where the chain ends: nothing caused it on this side.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        None
+    }
+}
 
 impl ServiceError {
+    /// The error code (`Code`), e.g. `Throttling.User`.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The service's message (`Message`).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The request ID, for Alibaba Cloud support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The classification: whether retrying can help.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
     /// Replaces every occurrence of each secret (raw and percent-encoded once or twice) by
     /// `***` in every text field.
     pub(crate) fn scrub(&mut self, secrets: &[&str]) {

@@ -47,6 +47,9 @@
 //! - [`retry`]: retry policy and backoff; [`transport`]: the runtime and its call loop
 //!   (no redirects followed, response bodies capped).
 //! - [`waiter`]: polling loop for asynchronous operations.
+//! - [`describe`]: the tables a generated client carries (operations, parameters, fields,
+//!   errors, gateway codes) and the checks run before sending; [`dynamic`]: operations by
+//!   action name.
 
 #![warn(missing_docs)]
 
@@ -54,6 +57,7 @@ mod body;
 pub mod clock;
 pub mod credentials;
 pub mod describe;
+pub mod dynamic;
 pub mod encode;
 pub mod endpoint;
 pub mod env;
@@ -76,7 +80,7 @@ pub use clock::{
 pub use credentials::{Credentials, CredentialsError, CredentialsProvider, StaticProvider};
 pub use endpoint::{Endpoint, RegionMap, RegionSource, Scheme};
 pub use env::{Env, MapEnv, ProcessEnv};
-pub use error::{ConfigError, Error, ErrorKind, ServiceError, TransportError};
+pub use error::{ConfigError, Error, ErrorKind, GatewayErrorDesc, ServiceError, TransportError};
 pub use outcome::{JsonText, OperationFailed, WaiterFailure, client_token};
 pub use provider::{
     CachingProvider, CredentialsSource, CredentialsUriProvider, DefaultChain, EcsRamRoleProvider,

@@ -100,7 +100,12 @@ impl fmt::Display for OperationFailed {
     }
 }
 
-impl std::error::Error for OperationFailed {}
+impl std::error::Error for OperationFailed {
+    /// The service's own verdict: nothing on this side caused it.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        None
+    }
+}
 
 /// A fresh idempotency token (32 random hex characters) for operations that take one, so that
 /// a retried call cannot start a second process.

@@ -17,7 +17,9 @@ use crate::endpoint::{
 };
 use crate::env::{Env, ProcessEnv};
 use crate::envelope::{REQUEST_ID_HEADER, decode_error, get_ci, is_explicit_failure};
-use crate::error::{BODY_PREVIEW, ConfigError, Error, ErrorKind, TransportError, preview};
+use crate::error::{
+    BODY_PREVIEW, ConfigError, Error, ErrorKind, GatewayErrorDesc, TransportError, preview,
+};
 use crate::provider::chain::Origin;
 use crate::provider::{CachingProvider, CredentialsSource, DefaultChain};
 use crate::request::{
@@ -115,6 +117,7 @@ pub struct RuntimeBuilder {
     region: Option<String>,
     endpoint: Option<String>,
     region_map: Option<RegionMap>,
+    error_classes: &'static [GatewayErrorDesc],
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
     timeouts: Timeouts,
@@ -141,6 +144,7 @@ impl Default for RuntimeBuilder {
             region: None,
             endpoint: None,
             region_map: None,
+            error_classes: &[],
             http_client: None,
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
@@ -226,6 +230,13 @@ impl RuntimeBuilder {
     /// The product's region map, used when no endpoint is given.
     pub fn region_map(mut self, map: RegionMap) -> Self {
         self.region_map = Some(map);
+        self
+    }
+
+    /// The API's table of gateway error codes and their classes, which decides what is
+    /// retried (the generated client sets it; see [`ErrorKind::classify`]).
+    pub fn error_classes(mut self, table: &'static [GatewayErrorDesc]) -> Self {
+        self.error_classes = table;
         self
     }
 
@@ -392,6 +403,7 @@ impl RuntimeBuilder {
         };
 
         Ok(Runtime {
+            error_classes: self.error_classes,
             inner: Arc::new(Inner {
                 http,
                 endpoint,
@@ -446,6 +458,8 @@ fn mixed_sources(
 #[derive(Clone)]
 pub struct Runtime {
     inner: Arc<Inner>,
+    /// Outside `inner`, so that a client can give a built runtime its API's table.
+    error_classes: &'static [GatewayErrorDesc],
 }
 
 struct Inner {
@@ -527,6 +541,18 @@ impl Runtime {
     /// (one fetch at a time, shared by concurrent calls).
     pub async fn credentials(&self) -> Result<Arc<Credentials>, Error> {
         Ok(self.inner.credentials.get().await?)
+    }
+
+    /// The same runtime, classifying error codes by `table` (the generated client gives it
+    /// its API's gateway table; see [`ErrorKind::classify`]).
+    pub fn with_error_classes(mut self, table: &'static [GatewayErrorDesc]) -> Self {
+        self.error_classes = table;
+        self
+    }
+
+    /// The table error codes are classified by.
+    pub fn error_classes(&self) -> &'static [GatewayErrorDesc] {
+        self.error_classes
     }
 
     /// Builds the fully signed request without sending it, with the runtime's clock and
@@ -771,7 +797,7 @@ impl Runtime {
 
         let secrets = credentials.secrets();
         if !(200..300).contains(&status) {
-            let mut e = decode_error(action, status, Some(&headers), &body);
+            let mut e = decode_error(action, status, Some(&headers), &body, self.error_classes);
             e.scrub(&secrets);
             if let Some(id) = &e.request_id {
                 span.record("request_id", field::display(id));
@@ -795,7 +821,7 @@ impl Runtime {
         };
         let obj = json.as_object().cloned().unwrap_or_default();
         if is_explicit_failure(&obj) {
-            let mut e = decode_error(action, status, Some(&headers), &body);
+            let mut e = decode_error(action, status, Some(&headers), &body, self.error_classes);
             e.scrub(&secrets);
             if let Some(id) = &e.request_id {
                 span.record("request_id", field::display(id));

@@ -22,9 +22,12 @@ const SAMPLE_TASK_CONTENT: &str = r#"{"extend":{"mode":"migration_holo","resourc
 const BAD_TASK_PARAM: &str = "{\n  \"steps\": [\n    {\"category\": \"reeder\", \"parameter\": {\"conection\": []}}\n  ]\n}\n";
 
 fn bench(c: &mut Criterion) {
-    let task_param = DocumentValidator::new(dataworks_di::TASK_PARAM_SCHEMA).expect("schema");
-    let task_content = DocumentValidator::new(dataworks_di::TASK_CONTENT_SCHEMA).expect("schema");
-    let start_param = DocumentValidator::new(dataworks_di::START_PARAM_SCHEMA).expect("schema");
+    let task_param =
+        DocumentValidator::new(dataworks_di::documents::TASK_PARAM_SCHEMA).expect("schema");
+    let task_content =
+        DocumentValidator::new(dataworks_di::documents::TASK_CONTENT_SCHEMA).expect("schema");
+    let start_param =
+        DocumentValidator::new(dataworks_di::documents::START_PARAM_SCHEMA).expect("schema");
     assert_eq!(
         PAGE_TASK_PARAM.len(),
         118,
@@ -85,7 +88,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     let schema: serde_json::Value =
-        serde_json::from_str(dataworks_di::TASK_PARAM_SCHEMA).expect("JSON");
+        serde_json::from_str(dataworks_di::documents::TASK_PARAM_SCHEMA).expect("JSON");
     let compiled = jsonschema::draft202012::new(&schema).expect("schema");
     let doc: serde_json::Value = serde_json::from_str(PAGE_TASK_PARAM).expect("JSON");
     group.bench_function("jsonschema::is_valid/page-example-120B", |b| {

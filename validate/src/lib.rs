@@ -3,7 +3,7 @@
 //! asynchronous process fails.
 //!
 //! A [`DocumentValidator`] is built from a schema the generator emitted (`dataworks_di::
-//! TASK_PARAM_SCHEMA`, ...). It reports every problem of a document at once, each with its
+//! documents::TASK_PARAM_SCHEMA`, ...). It reports every problem of a document at once, each with its
 //! JSON pointer, line and column, what was expected and what was found:
 //! 1. JSON Schema (draft 2020-12) for the documented members;
 //! 2. undocumented members: a near-miss of a documented one (edit distance ≤ 2, such as

@@ -1,7 +1,8 @@
 //! The generated schemas and the validator: the pages' own examples validate; every kind of
 //! mistake is reported, all at once, with line:column, pointer, expected and found.
 
-use dataworks_di::{DOCUMENT_SCHEMAS, START_PARAM_SCHEMA, TASK_CONTENT_SCHEMA, TASK_PARAM_SCHEMA};
+use dataworks_di::documents::{START_PARAM_SCHEMA, TASK_CONTENT_SCHEMA, TASK_PARAM_SCHEMA};
+use dataworks_di::meta::DOCUMENT_SCHEMAS;
 use dwdi_validate::{DocumentValidator, Problem, Severity};
 
 /// GenerateDISyncTaskConfigForUpdating's TaskParam example, as the page prints it.
@@ -74,14 +75,19 @@ fn the_pages_own_examples_validate() {
 
 #[test]
 fn the_pages_examples_decode_into_the_typed_models() {
-    let param: dataworks_di::TaskParam = serde_json::from_str(PAGE_TASK_PARAM).expect("typed");
-    assert_eq!(param.steps[0].category, dataworks_di::StepCategory::Reader);
-    let content: dataworks_di::TaskContent =
+    let param: dataworks_di::documents::TaskParam =
+        serde_json::from_str(PAGE_TASK_PARAM).expect("typed");
+    assert_eq!(
+        param.steps[0].category,
+        dataworks_di::types::StepCategory::Reader
+    );
+    let content: dataworks_di::documents::TaskContent =
         serde_json::from_str(SAMPLE_TASK_CONTENT).expect("typed");
     assert_eq!(content.order.hops[0].to, "writer");
-    let start: dataworks_di::StartParam = serde_json::from_str(PAGE_START_PARAM).expect("typed");
+    let start: dataworks_di::documents::StartParam =
+        serde_json::from_str(PAGE_START_PARAM).expect("typed");
     let ddl = start.ddl_mark_map.expect("ddlMarkMap");
-    assert_eq!(ddl["RENAMETABLE"], dataworks_di::DdlAction::Critical);
+    assert_eq!(ddl["RENAMETABLE"], dataworks_di::types::DdlAction::Critical);
     assert_eq!(ddl.len(), 8);
 }
 

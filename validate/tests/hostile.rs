@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use dwdi_validate::{DocumentValidator, Report, Severity};
 
 fn task_param() -> DocumentValidator {
-    DocumentValidator::new(dataworks_di::TASK_PARAM_SCHEMA).expect("schema")
+    DocumentValidator::new(dataworks_di::documents::TASK_PARAM_SCHEMA).expect("schema")
 }
 
 /// Checks `bytes` on another thread, failing if it panics or takes longer than `limit`.

@@ -6,14 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use dataworks_di::{
-    Connection, DdlAction, SchemaTables, SelectedTables, StartParam, StartParamErrorLimit,
-    StartParamFailoverLimit, StepCategory, StepType, TableInfo, TaskContent,
-    TaskContentCreateTableInfo, TaskContentDataColumn, TaskContentDatasourceMapping,
-    TaskContentExtend, TaskContentHop, TaskContentOrder, TaskContentPrimaryKeyInfo,
-    TaskContentStep, TaskContentStepParameter, TaskContentTableMappingRule, TaskContentTableRule,
-    TaskParam, TaskParamStep, TaskParamStepParameter,
+use dataworks_di::documents::{
+    Connection, SchemaTables, SelectedTables, StartParam, StartParamErrorLimit,
+    StartParamFailoverLimit, TableInfo, TaskContent, TaskContentCreateTableInfo,
+    TaskContentDataColumn, TaskContentDatasourceMapping, TaskContentExtend, TaskContentHop,
+    TaskContentOrder, TaskContentPrimaryKeyInfo, TaskContentStep, TaskContentStepParameter,
+    TaskContentTableMappingRule, TaskContentTableRule, TaskParam, TaskParamStep,
+    TaskParamStepParameter,
 };
+use dataworks_di::types::{DdlAction, StepCategory, StepType};
 use dwdi_validate::{DocumentValidator, Problem, Severity};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -422,17 +423,17 @@ proptest! {
 
     #[test]
     fn valid_task_params_validate_and_round_trip(value in task_param()) {
-        round_trip(&validator(dataworks_di::TASK_PARAM_SCHEMA), &value)?;
+        round_trip(&validator(dataworks_di::documents::TASK_PARAM_SCHEMA), &value)?;
     }
 
     #[test]
     fn valid_task_contents_validate_and_round_trip(value in task_content()) {
-        round_trip(&validator(dataworks_di::TASK_CONTENT_SCHEMA), &value)?;
+        round_trip(&validator(dataworks_di::documents::TASK_CONTENT_SCHEMA), &value)?;
     }
 
     #[test]
     fn valid_start_params_validate_and_round_trip(value in start_param()) {
-        round_trip(&validator(dataworks_di::START_PARAM_SCHEMA), &value)?;
+        round_trip(&validator(dataworks_di::documents::START_PARAM_SCHEMA), &value)?;
     }
 }
 
@@ -734,21 +735,21 @@ proptest! {
     #[test]
     fn each_mutation_of_a_task_param_is_rejected_at_its_place(value in task_param(), pick in any::<Index>()) {
         let doc = serde_json::to_value(&value).expect("serializes");
-        let schema = dataworks_di::TASK_PARAM_SCHEMA;
+        let schema = dataworks_di::documents::TASK_PARAM_SCHEMA;
         assert_rejected(&validator(schema), schema, &doc, false, pick)?;
     }
 
     #[test]
     fn each_mutation_of_a_task_content_is_rejected_at_its_place(value in task_content(), pick in any::<Index>()) {
         let doc = serde_json::to_value(&value).expect("serializes");
-        let schema = dataworks_di::TASK_CONTENT_SCHEMA;
+        let schema = dataworks_di::documents::TASK_CONTENT_SCHEMA;
         assert_rejected(&validator(schema), schema, &doc, true, pick)?;
     }
 
     #[test]
     fn each_mutation_of_a_start_param_is_rejected_at_its_place(value in start_param(), pick in any::<Index>()) {
         let doc = serde_json::to_value(&value).expect("serializes");
-        let schema = dataworks_di::START_PARAM_SCHEMA;
+        let schema = dataworks_di::documents::START_PARAM_SCHEMA;
         assert_rejected(&validator(schema), schema, &doc, false, pick)?;
     }
 }
@@ -767,8 +768,8 @@ fn the_mutations_cover_every_kind() {
         ],
         "order": {"hops": [{"from": "r", "to": "w"}]}
     });
-    let all = mutations(dataworks_di::TASK_CONTENT_SCHEMA, &doc, true);
-    let validator = validator(dataworks_di::TASK_CONTENT_SCHEMA);
+    let all = mutations(dataworks_di::documents::TASK_CONTENT_SCHEMA, &doc, true);
+    let validator = validator(dataworks_di::documents::TASK_CONTENT_SCHEMA);
     for kind in [
         "a wrong type",
         "a bad enum value",

@@ -1,32 +1,57 @@
-//! The JSON documents carried in strings (TaskParam, TaskContent, StartParam): typed models
-//! (serde + schemars) that keep undocumented members, their JSON Schemas as text, and the
-//! conversion that lets a builder take a typed document where it takes JSON text.
+//! The `documents` module: the JSON documents carried in strings (TaskParam, TaskContent,
+//! StartParam) as typed models (serde + schemars) that keep undocumented members, their JSON
+//! Schemas as text, and the conversion that lets a builder take a typed document where it
+//! takes JSON text. The validators built from the schemas are plumbing, in `meta`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Cx, docs, ident};
+use super::{Cx, docs, ident, root};
 use crate::model::{DocField, DocType};
-use crate::names::{pascal, snake};
+use crate::position::escape_token;
 use crate::schemas::{document_schema_text, schema_stem};
 
-/// Every document's types, schema constant and conversions, plus the shared shapes; sorted.
-pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
+/// The module's docs.
+pub(crate) fn module_docs(cx: &Cx<'_>) -> String {
+    let names: Vec<String> = cx.spec.documents.keys().map(|n| format!("`{n}`")).collect();
+    let listed = if names.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", names.join(", "))
+    };
+    format!(
+        "The JSON documents some parameters carry in a string{listed}, as typed models.\n\n\
+         A builder takes a typed document, or its JSON text, wherever the parameter takes one;\n\
+         either way the document is validated before anything is sent. Members the\n\
+         documentation does not describe are kept in `extra`. Each document's JSON Schema\n\
+         (draft 2020-12) is here as text, as `dwdi schema` prints it."
+    )
+}
+
+/// Every item of `documents`, sorted: the types of each shape and document, each document's
+/// schema constant and conversions.
+pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
     let rt = &cx.rt;
     let mut items: Vec<(String, TokenStream)> = Vec::new();
     for (name, shape) in &cx.spec.shapes {
-        object(cx, &pascal(name), name, shape, &mut items);
+        object(
+            cx,
+            shape,
+            &format!("/shapes/{}", escape_token(name)),
+            &mut items,
+        );
     }
-    let mut table = Vec::new();
     for (name, doc) in &cx.spec.documents {
-        let type_name = pascal(name);
-        match &doc.root {
-            Some(root) if root.ty == DocType::Object => {
-                object(cx, &type_name, &type_name, root, &mut items)
-            }
-            // A document with no documented object shape is any JSON value.
-            _ => {
-                let ty = ident(&type_name);
+        let at = format!("/documents/{}/root", escape_token(name));
+        let Some(type_name) = cx.plan.documents.get(&at) else {
+            continue;
+        };
+        let ty = ident(type_name);
+        // A document with no documented object shape is any JSON value.
+        let typed = doc.root.as_ref().filter(|r| r.ty == DocType::Object);
+        match typed {
+            Some(root) => object(cx, root, &at, &mut items),
+            None => {
                 let doc_text = docs(&doc.description);
                 items.push((
                     type_name.clone(),
@@ -37,18 +62,18 @@ pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
                 ));
             }
         }
-        let ty = ident(&type_name);
-        let schema_const = ident(&format!("{}_SCHEMA", snake(name).to_uppercase()));
+        let Some(schema_name) = cx.plan.schemas.get(name) else {
+            continue;
+        };
+        let schema_const = ident(schema_name);
         let text = document_schema_text(cx.spec, name, doc);
         let schema_doc = format!(
             "The JSON Schema (draft 2020-12) of {name}, as written to `generated/schemas/{}.schema.json`.",
             schema_stem(name)
         );
-        table.push((name.clone(), schema_const.clone()));
         // A typed document converts to JSON text; an untyped one is a `serde_json::Value`,
         // which callers pass as text.
-        let typed = doc.root.as_ref().is_some_and(|r| r.ty == DocType::Object);
-        let conversions = typed.then(|| {
+        let conversions = typed.is_some().then(|| {
             quote! {
                 impl #rt::JsonText for #ty {
                     fn into_json_text(self) -> ::std::string::String {
@@ -74,78 +99,28 @@ pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
         ));
     }
     items.sort_by(|a, b| a.0.cmp(&b.0));
-    table.sort();
-    let names = table.iter().map(|(n, _)| n);
-    let consts = table.iter().map(|(_, c)| c);
-    let tokens: TokenStream = items.into_iter().map(|(_, t)| t).collect();
-    let v = &cx.validate;
-    let cx_rt = &cx.rt;
-    let arms = table.iter().map(|(name, schema_const)| {
-        quote! {
-            #name => {
-                static VALIDATOR: ::std::sync::OnceLock<::std::option::Option<#v::DocumentValidator>> = ::std::sync::OnceLock::new();
-                VALIDATOR.get_or_init(|| #v::DocumentValidator::new(#schema_const).ok()).as_ref()
-            }
-        }
-    });
+    let tokens = items.into_iter().map(|(_, t)| t);
     quote! {
-        #tokens
-
-        /// Every JSON document carried in a string, by name, with its JSON Schema text.
-        pub static DOCUMENT_SCHEMAS: &[(&str, &str)] = &[#((#names, #consts)),*];
-
-        /// The validator of a JSON document carried in a string, by document name: the one
-        /// `dwdi validate` and the request builders use. Built once, on first use.
-        pub fn document_validator(document: &str) -> ::std::option::Option<&'static #v::DocumentValidator> {
-            match document {
-                #(#arms)*
-                _ => ::std::option::Option::None,
-            }
-        }
-
-        /// Checks the JSON-in-a-string parameters of wire-form `params` with their documents'
-        /// validators (errors only; warnings pass), as the builders do before sending.
-        pub fn check_documents(
-            operation: &#cx_rt::describe::OperationDesc,
-            params: &[(&str, &str)],
-        ) -> ::std::result::Result<(), #cx_rt::describe::ValidationError> {
-            for (name, value) in params {
-                let ::std::option::Option::Some(param) = operation.param(name) else { continue };
-                let #cx_rt::describe::ParamKind::JsonString { document } = param.kind else { continue };
-                let ::std::option::Option::Some(validator) = document_validator(document) else { continue };
-                let details: ::std::vec::Vec<::std::string::String> = validator
-                    .validate(value, false)
-                    .into_iter()
-                    .filter(|p| p.severity == #v::Severity::Error)
-                    .map(|p| ::std::format!("{}:{}: {}: {}", p.line, p.column, p.pointer, p.message))
-                    .collect();
-                if !details.is_empty() {
-                    return ::std::result::Result::Err(#cx_rt::describe::ValidationError::invalid_document(
-                        operation.action, param.name, value, document, &details,
-                    ));
-                }
-            }
-            ::std::result::Result::Ok(())
-        }
+        pub use #rt::JsonText;
+        #(#tokens)*
     }
 }
 
-/// Emits the struct for an object member (and, recursively, the structs it needs). Nested
-/// objects are named `<document><name>` when the spec names them, else after their path.
-fn object(
-    cx: &Cx<'_>,
-    type_name: &str,
-    doc_name: &str,
-    field: &DocField,
-    items: &mut Vec<(String, TokenStream)>,
-) {
+/// Emits the struct for an object member at `at` (and, recursively, the structs it needs),
+/// named by the plan.
+fn object(cx: &Cx<'_>, field: &DocField, at: &str, items: &mut Vec<(String, TokenStream)>) {
+    let Some(type_name) = cx.plan.documents.get(at) else {
+        return;
+    };
     let doc = docs(&field.description);
     let ty = ident(type_name);
-    let members = field.fields.iter().flatten().map(|(wire, child)| {
-        let member = ident(&snake(wire));
+    let mut members = Vec::new();
+    for (wire, child) in field.fields.iter().flatten() {
+        let child_at = format!("{at}/fields/{}", escape_token(wire));
+        let member = ident(&crate::names::snake(wire));
         let member_doc = docs(&child.description);
-        let child_ty = member_type(cx, doc_name, type_name, wire, child, items);
-        if child.required {
+        let child_ty = member_type(cx, child, &child_at, items);
+        members.push(if child.required {
             quote! {
                 #member_doc
                 #[serde(rename = #wire)]
@@ -157,11 +132,10 @@ fn object(
                 #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #member: ::std::option::Option<#child_ty>,
             }
-        }
-    });
-    let members: Vec<TokenStream> = members.collect();
+        });
+    }
     items.push((
-        type_name.to_owned(),
+        type_name.clone(),
         quote! {
             #doc
             #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
@@ -175,28 +149,28 @@ fn object(
     ));
 }
 
-/// The Rust type of a document member.
+/// The Rust type of a document member at `at`, emitting the types it needs.
 fn member_type(
     cx: &Cx<'_>,
-    doc_name: &str,
-    parent: &str,
-    wire: &str,
     field: &DocField,
+    at: &str,
     items: &mut Vec<(String, TokenStream)>,
 ) -> TokenStream {
+    let named = |name: Option<&String>| match name {
+        Some(name) => {
+            let ty = ident(name);
+            quote!(#ty)
+        }
+        None => quote!(::serde_json::Value),
+    };
     match field.ty {
         DocType::Object => {
-            let name = match &field.name {
-                Some(n) => format!("{doc_name}{n}"),
-                None => format!("{parent}{}", pascal(wire)),
-            };
-            object(cx, &name, doc_name, field, items);
-            let ty = ident(&name);
-            quote!(#ty)
+            object(cx, field, at, items);
+            named(cx.plan.documents.get(at))
         }
         DocType::Array => {
             let inner = match &field.items {
-                Some(item) => member_type(cx, doc_name, parent, wire, item, items),
+                Some(item) => member_type(cx, item, &format!("{at}/items"), items),
                 None => quote!(::serde_json::Value),
             };
             quote!(::std::vec::Vec<#inner>)
@@ -206,20 +180,31 @@ fn member_type(
         DocType::Number => quote!(f64),
         DocType::Boolean => quote!(bool),
         DocType::Enum => {
-            let ty = ident(&pascal(field.enum_name.as_deref().unwrap_or("String")));
-            quote!(#ty)
+            let types = root(1);
+            match field
+                .enum_name
+                .as_deref()
+                .and_then(|e| cx.plan.enum_type(e))
+            {
+                Some(e) => {
+                    let e = ident(e);
+                    quote!(#types::types::#e)
+                }
+                None => quote!(::std::string::String),
+            }
         }
         DocType::Map => {
             let values = match &field.values {
-                Some(v) => member_type(cx, doc_name, parent, wire, v, items),
+                Some(v) => member_type(cx, v, &format!("{at}/values"), items),
                 None => quote!(::serde_json::Value),
             };
             quote!(::std::collections::BTreeMap<::std::string::String, #values>)
         }
         DocType::Any => quote!(::serde_json::Value),
-        DocType::Shape => {
-            let ty = ident(&pascal(field.shape.as_deref().unwrap_or("Value")));
-            quote!(#ty)
-        }
+        DocType::Shape => named(field.shape.as_ref().and_then(|s| {
+            cx.plan
+                .documents
+                .get(&format!("/shapes/{}", escape_token(s)))
+        })),
     }
 }

@@ -1,45 +1,82 @@
-//! Enumerations: one Rust enum per spec enum, plus one per response field whose enumeration a
-//! request parameter chooses. Every enum keeps values it does not know (`Unknown`), so a new
-//! value from the service never breaks decoding.
+//! Enumerations (in `types`): one Rust enum per spec enum, plus one per response field whose
+//! enumeration a request parameter chooses. Every enum keeps a value it does not know in
+//! `Unknown(UnknownValue)`; `UnknownValue` can only be made by converting text that is not a
+//! known value, so `Unknown` never holds a known one and matching a variant is exact.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::plan::{UNKNOWN_VALUE, UNKNOWN_VARIANT};
 use super::{Cx, docs, ident};
-use crate::names::pascal;
 
-/// One enum to emit: its name, docs and (wire value, docs) pairs.
+/// One enum to emit: its type name, docs and (wire value, docs) pairs; the variants come from
+/// the plan.
 pub(crate) struct EnumSpec {
     pub name: String,
     pub doc: String,
     pub values: Vec<(String, String)>,
 }
 
-/// The shared enums, sorted by name.
-pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
-    let mut specs: Vec<EnumSpec> = cx
-        .spec
+/// The shared enums, with their names from the plan, as (name, tokens).
+pub(crate) fn shared(cx: &Cx<'_>) -> Vec<(String, TokenStream)> {
+    cx.spec
         .enums
         .iter()
-        .map(|(name, def)| EnumSpec {
-            name: pascal(name),
-            doc: def.description.clone(),
-            values: def
-                .values
-                .iter()
-                .map(|(v, d)| (v.clone(), d.description.clone()))
-                .collect(),
+        .filter_map(|(name, def)| {
+            let ty = cx.plan.enum_type(name)?.to_owned();
+            let spec = EnumSpec {
+                name: ty.clone(),
+                doc: def.description.clone(),
+                values: def
+                    .values
+                    .iter()
+                    .map(|(v, d)| (v.clone(), d.description.clone()))
+                    .collect(),
+            };
+            Some((ty, emit(cx, &spec)))
         })
-        .collect();
-    specs.sort_by(|a, b| a.name.cmp(&b.name));
-    specs.iter().map(|s| emit(cx, s)).collect()
+        .collect()
+}
+
+/// The value an `Unknown` variant holds, emitted once in `types`.
+pub(crate) fn unknown_value() -> (String, TokenStream) {
+    let ty = ident(UNKNOWN_VALUE);
+    let tokens = quote! {
+        /// A value an enum of this crate does not know, kept as the service sent it.
+        ///
+        /// Only converting text into an enum makes one, and only for text that is not one of
+        /// the enum's known values: an enum's `Unknown` variant never holds a known value, so
+        /// matching the known variants is exact.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        pub struct #ty(::std::string::String);
+
+        impl #ty {
+            /// The value as the service sent it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for #ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+    (UNKNOWN_VALUE.to_owned(), tokens)
 }
 
 /// Emits one enum with its conversions and serde impls.
-pub(crate) fn emit(_cx: &Cx<'_>, spec: &EnumSpec) -> TokenStream {
+pub(crate) fn emit(cx: &Cx<'_>, spec: &EnumSpec) -> TokenStream {
     let name = ident(&spec.name);
+    let unknown = ident(UNKNOWN_VARIANT);
+    let unknown_value = ident(UNKNOWN_VALUE);
     let doc = docs(&spec.doc);
-    let variants: Vec<_> = spec.values.iter().map(|(v, _)| ident(&pascal(v))).collect();
+    let variants: Vec<_> = spec
+        .values
+        .iter()
+        .map(|(v, _)| ident(cx.plan.variant(&spec.name, v).unwrap_or(v)))
+        .collect();
     let variant_docs = spec
         .values
         .iter()
@@ -52,8 +89,9 @@ pub(crate) fn emit(_cx: &Cx<'_>, spec: &EnumSpec) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*
-            /// A value this client does not know, kept as the service sent it.
-            Unknown(::std::string::String),
+            /// A value this client does not know, kept as the service sent it (never a known
+            /// value).
+            #unknown(#unknown_value),
         }
 
         impl #name {
@@ -64,7 +102,7 @@ pub(crate) fn emit(_cx: &Cx<'_>, spec: &EnumSpec) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #wires,)*
-                    Self::Unknown(value) => value,
+                    Self::#unknown(value) => value.as_str(),
                 }
             }
         }
@@ -73,7 +111,7 @@ pub(crate) fn emit(_cx: &Cx<'_>, spec: &EnumSpec) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
-                    other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+                    other => Self::#unknown(#unknown_value(::std::borrow::ToOwned::to_owned(other))),
                 }
             }
         }

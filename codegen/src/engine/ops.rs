@@ -1,173 +1,196 @@
-//! Operations: a description each (what the dynamic path and the builders validate against),
-//! a request builder in the style of aws-sdk-rust, an output type, a typed error, and the
-//! `Client` that hands out the builders.
+//! The `operation::<op>` modules: per operation, a fluent builder in the style of
+//! aws-sdk-rust, its output, its error (documented codes, one shared gateway variant,
+//! `Unknown`, and the failures before or around the call) and its waiters.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::data_type;
-use super::{Cx, docs, ident};
-use crate::conform::enum_values;
-use crate::model::{Operation, Param, ValueType};
-use crate::names::{pascal, snake};
+use super::plan::{
+    FAILED_VARIANT, GATEWAY_ERROR, GATEWAY_VARIANT, INVALID_VARIANT, OperationNames,
+    RUNTIME_VARIANT, UNKNOWN_VARIANT,
+};
+use super::{Cx, Module, Visibility, docs, ident, root, waiters};
+use crate::model::{Field, Operation, Param, ValueType};
+use crate::position::escape_token;
 
-/// All operations, sorted by name, then the client and the description table.
-pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
-    let mut names: Vec<&String> = cx.spec.operations.keys().collect();
-    names.sort();
-    let rt = &cx.rt;
-    let per_op: TokenStream = names
+/// The path from an operation module to the generated root.
+const DEPTH: usize = 2;
+
+/// One module per operation, sorted by module name.
+pub(crate) fn modules(cx: &Cx<'_>) -> Vec<Module> {
+    let mut modules: Vec<Module> = cx
+        .spec
+        .operations
         .iter()
-        .map(|n| operation(cx, n, &cx.spec.operations[*n]))
+        .filter_map(|(action, op)| {
+            let names = cx.plan.operation(action)?;
+            let mut text = format!("{}\n", op.summary);
+            if let Some(description) = &op.description {
+                text.push_str(&format!("\n{description}\n"));
+            }
+            text.push_str(&format!(
+                "\nStart a call with [`Client::{m}`](super::super::Client::{m}), set its\n\
+                 parameters on the [`{b}`] it returns, then `send()` it: the answer\n\
+                 decodes into a [`{o}`], or the call fails with a [`{e}`].",
+                m = names.method.trim_start_matches("r#"),
+                b = names.builder,
+                o = names.output,
+                e = names.error,
+            ));
+            Some(Module::new(
+                &names.module,
+                Visibility::Public,
+                text,
+                operation(cx, action, op, names),
+            ))
+        })
         .collect();
-    let descs = names.iter().map(|n| desc_ident(n));
-    let methods = names.iter().map(|n| {
-        let op = &cx.spec.operations[*n];
-        let method = ident(&snake(n));
-        let request = request_type(n);
-        let doc = docs(&op.summary);
-        quote! {
-            #doc
-            pub fn #method(&self) -> #request<'_> {
-                #request::new(self)
-            }
-        }
+    modules.sort_by(|a, b| {
+        a.name
+            .trim_start_matches("r#")
+            .cmp(b.name.trim_start_matches("r#"))
     });
-    quote! {
-        #per_op
-
-        /// What every operation accepts, sorted by action name: the table the dynamic path
-        /// (`dwdi call`) validates against, as the typed builders do.
-        pub static OPERATIONS: &[&#rt::describe::OperationDesc] = &[#(&#descs),*];
-
-        /// The description of an operation, by action name.
-        pub fn operation(action: &str) -> ::std::option::Option<&'static #rt::describe::OperationDesc> {
-            OPERATIONS.iter().copied().find(|op| op.action == action)
-        }
-
-        /// A client for every operation; cheap to clone.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-        pub struct Client {
-            runtime: ::std::sync::Arc<#rt::Runtime>,
-        }
-
-        impl Client {
-            /// A client over a configured runtime.
-            pub fn new(runtime: #rt::Runtime) -> Self {
-                Client { runtime: ::std::sync::Arc::new(runtime) }
-            }
-
-            /// A runtime builder that already knows this API's region map.
-            pub fn runtime_builder() -> #rt::RuntimeBuilder {
-                #rt::Runtime::builder().region_map(REGION_MAP)
-            }
-
-            /// A client configured from the environment and the Alibaba Cloud CLI profile.
-            pub fn from_env() -> ::std::result::Result<Self, #rt::Error> {
-                ::std::result::Result::Ok(Self::new(Self::runtime_builder().build()?))
-            }
-
-            /// The runtime the client calls through.
-            pub fn runtime(&self) -> &#rt::Runtime {
-                &self.runtime
-            }
-
-            #(#methods)*
-        }
-    }
-}
-
-fn desc_ident(op_name: &str) -> syn::Ident {
-    // Upper case is never a keyword: drop a raw prefix (`r#match` → `MATCH`, not `R#MATCH`).
-    ident(&snake(op_name).trim_start_matches("r#").to_uppercase())
-}
-
-fn request_type(op_name: &str) -> syn::Ident {
-    ident(&format!("{}Request", pascal(op_name)))
-}
-
-fn output_type(op_name: &str) -> syn::Ident {
-    ident(&format!("{}Output", pascal(op_name)))
-}
-
-fn error_type(op_name: &str) -> syn::Ident {
-    ident(&format!("{}Error", pascal(op_name)))
+    modules
 }
 
 /// The Rust type a setter takes and how the stored value becomes wire text.
-fn param_rust(rt: &syn::Path, param: &Param) -> (TokenStream, TokenStream, TokenStream) {
+fn param_rust(cx: &Cx<'_>, param: &Param) -> (TokenStream, TokenStream, TokenStream) {
+    let rt = &cx.rt;
+    let r = root(DEPTH);
     // (stored type, setter argument type, conversion of `value` in the setter)
     match param.ty {
         ValueType::Int64 => (quote!(i64), quote!(i64), quote!(value)),
         ValueType::Boolean => (quote!(bool), quote!(bool), quote!(value)),
-        ValueType::Enum => {
-            let e = ident(&pascal(param.enum_name.as_deref().unwrap_or("String")));
-            (quote!(#e), quote!(#e), quote!(value))
-        }
+        ValueType::Enum => match param
+            .enum_name
+            .as_deref()
+            .and_then(|e| cx.plan.enum_type(e))
+        {
+            Some(e) => {
+                let e = ident(e);
+                (quote!(#r::types::#e), quote!(#r::types::#e), quote!(value))
+            }
+            None => string_param(),
+        },
         ValueType::JsonString => (
             quote!(::std::string::String),
             quote!(impl #rt::JsonText),
             quote!(#rt::JsonText::into_json_text(value)),
         ),
-        ValueType::String | ValueType::Object | ValueType::Array => (
-            quote!(::std::string::String),
-            quote!(impl ::std::convert::Into<::std::string::String>),
-            quote!(value.into()),
-        ),
+        ValueType::String | ValueType::Object | ValueType::Array => string_param(),
     }
 }
 
-fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
-    let rt = &cx.rt;
-    let desc = desc_ident(op_name);
-    let request = request_type(op_name);
-    let output = output_type(op_name);
-    let error = error_type(op_name);
-    let data = data_type(op_name);
-    let summary = &op.summary;
+fn string_param() -> (TokenStream, TokenStream, TokenStream) {
+    (
+        quote!(::std::string::String),
+        quote!(impl ::std::convert::Into<::std::string::String>),
+        quote!(value.into()),
+    )
+}
 
-    let param_descs = op.parameters.iter().map(|(wire, p)| {
-        let required = p.required;
-        let description = &p.description;
-        let kind = match p.ty {
-            ValueType::Int64 => {
-                let (min, max) = p
-                    .range
-                    .map(|r| (r.minimum, r.maximum))
-                    .unwrap_or((i64::MIN, i64::MAX));
-                quote!(#rt::describe::ParamKind::Int64 { min: #min, max: #max })
-            }
-            ValueType::Enum => {
-                let name = p.enum_name.as_deref().unwrap_or_default();
-                let accepts = p
-                    .accepts
-                    .clone()
-                    .unwrap_or_else(|| enum_values(cx.spec, Some(name)));
-                quote!(#rt::describe::ParamKind::Enum { name: #name, accepts: &[#(#accepts),*] })
-            }
-            ValueType::JsonString => {
-                let document = p.document.as_deref().unwrap_or_default();
-                quote!(#rt::describe::ParamKind::JsonString { document: #document })
-            }
-            _ => quote!(#rt::describe::ParamKind::String),
-        };
-        quote! {
-            #rt::describe::ParamDesc { name: #wire, required: #required, kind: #kind, description: #description }
+/// A pattern matching the values `values` of the `Data` member `field` of `action`, when the
+/// member is an enum (`types::ProcessStatus::Fail`, in `Some(..)` when it is nullable); `None`
+/// for a text member, which is compared as text.
+pub(crate) fn value_pattern(
+    cx: &Cx<'_>,
+    action: &str,
+    name: &str,
+    field: &Field,
+    values: &[String],
+    depth: usize,
+) -> Option<TokenStream> {
+    if field.ty != ValueType::Enum {
+        return None;
+    }
+    let ty = match &field.enum_name {
+        Some(e) => cx.plan.enum_type(e)?,
+        None => cx.plan.types.get(&format!(
+            "/operations/{}/response/data/fields/{}",
+            escape_token(action),
+            escape_token(name)
+        ))?,
+    };
+    let r = root(depth);
+    let ty_ident = ident(ty);
+    let variants: Vec<TokenStream> = values
+        .iter()
+        .map(|v| {
+            let variant = ident(cx.plan.variant(ty, v)?);
+            Some(quote!(#r::types::#ty_ident::#variant))
+        })
+        .collect::<Option<_>>()?;
+    // No value at all can match nothing: an empty pattern is not Rust.
+    if variants.is_empty() {
+        return Some(quote!(_ if false));
+    }
+    Some(if field.null_when.is_some() {
+        quote!(::std::option::Option::Some(#(#variants)|*))
+    } else {
+        quote!(#(#variants)|*)
+    })
+}
+
+/// `value` (a `Data` member) as `&str`, whether it is an `Option` or not, an enum or text.
+pub(crate) fn member_str(field: &Field, value: TokenStream) -> TokenStream {
+    if field.null_when.is_some() {
+        quote!(#value.as_ref().map(|v| v.as_str()).unwrap_or_default())
+    } else {
+        quote!(#value.as_str())
+    }
+}
+
+/// `value` (a `Data` member) as `Option<String>`, whether it is an `Option` or not.
+pub(crate) fn member_option(field: &Field, value: TokenStream) -> TokenStream {
+    if field.null_when.is_some() {
+        quote!(::std::clone::Clone::clone(&#value))
+    } else {
+        quote!(::std::option::Option::Some(::std::clone::Clone::clone(&#value)))
+    }
+}
+
+/// Whether `member` (a `Data` member) holds one of `values`: by variant for an enum, as text
+/// otherwise.
+pub(crate) fn member_is(
+    cx: &Cx<'_>,
+    action: &str,
+    name: &str,
+    field: &Field,
+    values: &[String],
+    member: TokenStream,
+    depth: usize,
+) -> TokenStream {
+    match value_pattern(cx, action, name, field, values, depth) {
+        Some(pattern) => quote!(::std::matches!(#member, #pattern)),
+        None => {
+            let text = member_str(field, member);
+            quote!([#(#values),*].contains(&#text))
         }
-    });
+    }
+}
+
+fn operation(cx: &Cx<'_>, action: &str, op: &Operation, names: &OperationNames) -> TokenStream {
+    let rt = &cx.rt;
+    let r = root(DEPTH);
+    let desc = ident(&names.desc);
+    let builder = ident(&names.builder);
+    let output = ident(&names.output);
+    let error = ident(&names.error);
+    let data = ident(&names.data);
+    let member = |wire: &str| ident(names.params.get(wire).map_or(wire, String::as_str));
 
     let fields = op.parameters.iter().map(|(wire, p)| {
-        let member = ident(&snake(wire));
-        let (stored, _, _) = param_rust(rt, p);
-        quote!(#member: ::std::option::Option<#stored>,)
+        let m = member(wire);
+        let (stored, _, _) = param_rust(cx, p);
+        quote!(#m: ::std::option::Option<#stored>,)
     });
     let nones = op.parameters.keys().map(|wire| {
-        let member = ident(&snake(wire));
-        quote!(#member: ::std::option::Option::None,)
+        let m = member(wire);
+        quote!(#m: ::std::option::Option::None,)
     });
     let setters = op.parameters.iter().map(|(wire, p)| {
-        let member = ident(&snake(wire));
-        let (_, arg, conv) = param_rust(rt, p);
+        let m = member(wire);
+        let (_, arg, conv) = param_rust(cx, p);
         let mut text = format!("Sets `{wire}`: {}", p.description);
         if let Some(r) = p.range {
             text.push_str(&format!("\n\nAccepted: {}..={}.", r.minimum, r.maximum));
@@ -183,55 +206,87 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
         let doc = docs(&text);
         quote! {
             #doc
-            pub fn #member(mut self, value: #arg) -> Self {
-                self.#member = ::std::option::Option::Some(#conv);
+            pub fn #m(mut self, value: #arg) -> Self {
+                self.#m = ::std::option::Option::Some(#conv);
                 self
             }
         }
     });
+    let from_wire = op.parameters.iter().map(|(wire, p)| {
+        let m = member(wire);
+        let value = match p.ty {
+            ValueType::Int64 => quote!(
+                value
+                    .parse::<i64>()
+                    .map_err(|_| desc.invalid_value(name, value))?
+            ),
+            ValueType::Boolean => quote!(
+                value
+                    .parse::<bool>()
+                    .map_err(|_| desc.invalid_value(name, value))?
+            ),
+            ValueType::Enum
+                if p.enum_name
+                    .as_deref()
+                    .and_then(|e| cx.plan.enum_type(e))
+                    .is_some() =>
+            {
+                let (stored, _, _) = param_rust(cx, p);
+                quote!(<#stored>::from(value.as_str()))
+            }
+            _ => quote!(::std::clone::Clone::clone(value)),
+        };
+        quote!(#wire => builder.#m = ::std::option::Option::Some(#value),)
+    });
     let pushes = op.parameters.iter().map(|(wire, p)| {
-        let member = ident(&snake(wire));
+        let m = member(wire);
         let text = match p.ty {
             ValueType::Int64 | ValueType::Boolean => {
                 quote!(::std::string::ToString::to_string(value))
             }
-            ValueType::Enum => quote!(::std::borrow::ToOwned::to_owned(value.as_str())),
+            ValueType::Enum
+                if p.enum_name
+                    .as_deref()
+                    .and_then(|e| cx.plan.enum_type(e))
+                    .is_some() =>
+            {
+                quote!(::std::borrow::ToOwned::to_owned(value.as_str()))
+            }
             _ => quote!(::std::clone::Clone::clone(value)),
         };
         quote! {
-            if let ::std::option::Option::Some(value) = &self.#member {
+            if let ::std::option::Option::Some(value) = &self.#m {
                 params.push((#wire, #text));
             }
         }
     });
 
-    let outcome_check = match &op.response.outcome {
-        Some(o) => {
-            let failure = &o.failure;
-            let status = ident(&snake(&o.field));
-            let message = ident(&snake(&o.message));
-            let nullable = op
-                .response
-                .data
-                .fields
-                .as_ref()
-                .and_then(|f| f.get(&o.message))
-                .is_some_and(|f| f.null_when.is_some());
-            let message = if nullable {
-                quote!(data.#message.clone())
-            } else {
-                quote!(::std::option::Option::Some(data.#message.clone()))
-            };
-            quote! {
-                if data.#status.as_str() == #failure {
-                    return ::std::result::Result::Err(#error::Failed(::std::boxed::Box::new(
-                        #rt::OperationFailed::new(&response, data.#status.as_str(), #message),
-                    )));
-                }
+    let data_fields = op.response.data.fields.as_ref();
+    let outcome_check = op.response.outcome.as_ref().and_then(|o| {
+        let status_field = data_fields?.get(&o.field)?;
+        let message_field = data_fields?.get(&o.message)?;
+        let status = ident(&crate::names::snake(&o.field));
+        let message = ident(&crate::names::snake(&o.message));
+        let failed = member_is(
+            cx,
+            action,
+            &o.field,
+            status_field,
+            std::slice::from_ref(&o.failure),
+            quote!(data.#status),
+            DEPTH,
+        );
+        let status_text = member_str(status_field, quote!(data.#status));
+        let message = member_option(message_field, quote!(data.#message));
+        let failed_variant = ident(FAILED_VARIANT);
+        Some(quote! {
+            if #failed {
+                return ::std::result::Result::Err(#error::#failed_variant(::std::boxed::Box::new(
+                    #rt::OperationFailed::new(&response, #status_text, #message),
+                )));
             }
-        }
-        None => quote!(),
-    };
+        })
+    });
 
     // Generated once per send, before the runtime's retries, so every attempt carries it.
     let token = op
@@ -239,10 +294,10 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
         .iter()
         .find(|(_, p)| p.idempotency_token)
         .map(|(wire, _)| {
-            let member = ident(&snake(wire));
+            let m = member(wire);
             quote! {
-                if self.#member.is_none() {
-                    self.#member = ::std::option::Option::Some(#rt::client_token());
+                if self.#m.is_none() {
+                    self.#m = ::std::option::Option::Some(#rt::client_token());
                 }
             }
         });
@@ -251,38 +306,50 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
     } else {
         quote!(self)
     };
-    let outcome_desc = match &op.response.outcome {
-        Some(o) => {
-            let (field, failure, message) = (&o.field, &o.failure, &o.message);
-            quote!(::std::option::Option::Some(#rt::describe::OutcomeDesc { field: #field, failure: #failure, message: #message }))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    let error_enum = error_enum(cx, op_name, op);
-    let output_doc = format!("The answer of {op_name}.");
-    let request_doc = format!("A {op_name} call: set its parameters, then `send` it.\n\n{summary}");
-    let request_doc = docs(&request_doc);
+    let invalid = ident(INVALID_VARIANT);
+    let runtime = ident(RUNTIME_VARIANT);
+    let error_enum = error_enum(cx, action, op, names);
+    let waiters = waiters::for_operation(cx, action);
+    let output_doc = docs(&format!(
+        "The answer of {action}: its request ID and its `Data`, typed."
+    ));
+    let request_doc = docs(&format!(
+        "A {action} call: set its parameters, then `send` it.\n\n{}",
+        op.summary
+    ));
     quote! {
-        #[doc = #summary]
-        pub static #desc: #rt::describe::OperationDesc = #rt::describe::OperationDesc {
-            action: #op_name,
-            summary: #summary,
-            params: &[#(#param_descs),*],
-            outcome: #outcome_desc,
-        };
-
         #request_doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
         #[must_use = "a request does nothing until `send` is awaited"]
-        pub struct #request<'c> {
-            client: &'c Client,
+        pub struct #builder<'c> {
+            client: &'c #r::Client,
             check_documents: bool,
             #(#fields)*
         }
 
-        impl<'c> #request<'c> {
-            fn new(client: &'c Client) -> Self {
-                #request { client, check_documents: true, #(#nones)* }
+        impl<'c> #builder<'c> {
+            pub(crate) fn new(client: &'c #r::Client) -> Self {
+                #builder { client, check_documents: true, #(#nones)* }
+            }
+
+            /// A builder with wire-form parameters (name, text) set, after the same checks
+            /// `send` runs: the dynamic path tools take (`meta`).
+            pub(crate) fn from_wire(
+                client: &'c #r::Client,
+                params: &[(::std::string::String, ::std::string::String)],
+            ) -> ::std::result::Result<Self, #rt::describe::ValidationError> {
+                let desc = &#r::meta::#desc;
+                desc.validate(params.iter().map(|(name, value)| (name.as_str(), value.as_str())))?;
+                let mut builder = Self::new(client);
+                for (name, value) in params {
+                    let name = name.as_str();
+                    match name {
+                        #(#from_wire)*
+                        // `validate` refused every other name.
+                        _ => {}
+                    }
+                }
+                ::std::result::Result::Ok(builder)
             }
 
             /// Sends JSON-in-a-string parameters without validating their documents first
@@ -304,14 +371,15 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
             /// The request as the runtime sends it, after checking every parameter; nothing
             /// is sent.
             pub fn to_request(&self) -> ::std::result::Result<#rt::RpcRequest, #rt::describe::ValidationError> {
+                let desc = &#r::meta::#desc;
                 let params = self.to_params();
-                #desc.validate(params.iter().map(|(name, value)| (*name, value.as_str())))?;
+                desc.validate(params.iter().map(|(name, value)| (*name, value.as_str())))?;
                 if self.check_documents {
                     let wire: ::std::vec::Vec<(&str, &str)> =
                         params.iter().map(|(name, value)| (*name, value.as_str())).collect();
-                    check_documents(&#desc, &wire)?;
+                    #r::meta::check_documents(desc, &wire)?;
                 }
-                let mut request = #rt::RpcRequest::new(#desc.action, API_VERSION);
+                let mut request = #rt::RpcRequest::new(desc.action, #r::meta::API_VERSION);
                 for (name, value) in params {
                     request = request.param(name, value);
                 }
@@ -322,104 +390,203 @@ fn operation(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
             /// the answer.
             pub async fn send(#receiver) -> ::std::result::Result<#output, #error> {
                 #token
-                let request = self.to_request().map_err(#error::Invalid)?;
-                let response = self.client.runtime.call(request).await.map_err(#error::from)?;
-                let data: #data = response.decode_data().map_err(#error::Runtime)?;
+                let request = self.to_request().map_err(#error::#invalid)?;
+                let response = self.client.runtime().call(request).await.map_err(#error::from)?;
+                let data: #r::types::#data = response.decode_data().map_err(#error::#runtime)?;
                 #outcome_check
                 ::std::result::Result::Ok(#output { request_id: response.request_id.clone(), data })
             }
         }
 
-        #[doc = #output_doc]
+        #output_doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
         #[non_exhaustive]
         pub struct #output {
             /// The request ID, for Alibaba Cloud support.
             pub request_id: ::std::option::Option<::std::string::String>,
             /// The answer's `Data`.
-            pub data: #data,
+            pub data: #r::types::#data,
         }
 
         #error_enum
+
+        #waiters
     }
 }
 
-/// The typed error of one operation: its documented codes, the gateway codes any call can
-/// meet, an unknown code, and the failures before or around the call.
-fn error_enum(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
+/// The typed error of one operation: its documented codes, the shared gateway error, an
+/// unknown code, and the failures before or around the call.
+fn error_enum(cx: &Cx<'_>, action: &str, op: &Operation, names: &OperationNames) -> TokenStream {
     let rt = &cx.rt;
-    let error = error_type(op_name);
-    let mut codes: Vec<(String, String)> = op
+    let r = root(DEPTH);
+    let error = ident(&names.error);
+    let documented: Vec<(syn::Ident, &str, TokenStream)> = op
         .errors
         .iter()
-        .map(|e| {
-            (
-                e.code.clone(),
-                format!("HTTP {} `{}`: {}", e.status, e.code, e.message),
-            )
+        .filter_map(|e| {
+            let variant = ident(names.errors.get(&e.code)?);
+            let doc = docs(&format!("HTTP {} `{}`: {}", e.status, e.code, e.message));
+            Some((variant, e.code.as_str(), doc))
         })
         .collect();
-    for g in &cx.spec.gateway_errors {
-        if !codes.iter().any(|(c, _)| *c == g.code) {
-            codes.push((
-                g.code.clone(),
-                format!("HTTP {} `{}` (gateway): {}", g.status, g.code, g.when),
-            ));
-        }
-    }
-    let variants: Vec<syn::Ident> = codes.iter().map(|(c, _)| ident(&pascal(c))).collect();
-    let wires: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
-    let variant_docs = codes.iter().map(|(_, d)| docs(d));
+    let variants: Vec<&syn::Ident> = documented.iter().map(|(v, _, _)| v).collect();
+    let variant_names: Vec<String> = variants.iter().map(|v| v.to_string()).collect();
+    let wires: Vec<&str> = documented.iter().map(|(_, c, _)| *c).collect();
+    let variant_docs = documented.iter().map(|(_, _, d)| d);
+    let gateway = ident(GATEWAY_VARIANT);
+    let gateway_ty = ident(GATEWAY_ERROR);
+    let unknown = ident(UNKNOWN_VARIANT);
+    let failed = ident(FAILED_VARIANT);
+    let invalid = ident(INVALID_VARIANT);
+    let runtime = ident(RUNTIME_VARIANT);
+    let (gateway_name, unknown_name, failed_name, invalid_name, runtime_name) = (
+        GATEWAY_VARIANT,
+        UNKNOWN_VARIANT,
+        FAILED_VARIANT,
+        INVALID_VARIANT,
+        RUNTIME_VARIANT,
+    );
     let outcome = op.response.outcome.is_some();
     let failed_variant = outcome.then(|| {
         quote! {
             /// The service took the call but reports that it failed (`Data.Status`), with
             /// `Data.Message` saying why.
-            Failed(::std::boxed::Box<#rt::OperationFailed>),
+            #failed(::std::boxed::Box<#rt::OperationFailed>),
         }
     });
-    let failed_display =
-        outcome.then(|| quote!(Self::Failed(e) => ::std::fmt::Display::fmt(e, f),));
-    let doc = format!("Why {op_name} failed.");
+    let failed_arm = |body: TokenStream| outcome.then(|| quote!(Self::#failed(e) => #body,));
+    let failed_name_arm = outcome.then(|| quote!(Self::#failed(_) => #failed_name,));
+    let failed_display = failed_arm(quote!(::std::fmt::Display::fmt(e, f)));
+    let failed_source = failed_arm(quote!(::std::error::Error::source(&**e)));
+    // Without a `Failed` variant these are plain expressions: a match with one arm is noise.
+    let failed_get = if outcome {
+        quote! {
+            match self {
+                Self::#failed(e) => ::std::option::Option::Some(e),
+                _ => ::std::option::Option::None,
+            }
+        }
+    } else {
+        quote!(::std::option::Option::None)
+    };
+    let failed_message = if outcome {
+        quote! {
+            match self {
+                Self::#failed(e) => e.message.as_deref(),
+                _ => self.service_error().and_then(|e| e.message()),
+            }
+        }
+    } else {
+        quote!(self.service_error().and_then(|e| e.message()))
+    };
+    let failed_request_id = failed_arm(quote!(e.request_id.as_deref()));
+    let failed_status = failed_arm(quote!(::std::option::Option::Some(e.status)));
+    let doc = docs(&format!(
+        "Why {action} failed.\n\nMatch a documented code by its variant, any gateway code through\n[`{GATEWAY_ERROR}`](super::super::error::{GATEWAY_ERROR}), or read [`code`](Self::code) and\n[`message`](Self::message) whatever the variant.",
+    ));
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(::std::fmt::Debug)]
         #[non_exhaustive]
         pub enum #error {
             #(#variant_docs #variants(::std::boxed::Box<#rt::ServiceError>),)*
+            /// A code the gateway answers any call with (throttling, signature, access key,
+            /// timestamp, …).
+            #gateway(#r::error::#gateway_ty),
             /// The service answered with a code this client does not know.
-            Unknown(::std::boxed::Box<#rt::ServiceError>),
+            #unknown(::std::boxed::Box<#rt::ServiceError>),
             #failed_variant
             /// A parameter was refused before anything was sent.
-            Invalid(#rt::describe::ValidationError),
+            #invalid(#rt::describe::ValidationError),
             /// No usable answer: configuration, credentials, transport, retries exhausted or an
             /// answer that cannot be decoded.
-            Runtime(#rt::Error),
+            #runtime(#rt::Error),
         }
 
         impl #error {
+            /// The variant's name (`ParamInvalid`, `Gateway`, …), for logs and tools.
+            pub fn variant_name(&self) -> &'static str {
+                match self {
+                    #(Self::#variants(_) => #variant_names,)*
+                    Self::#gateway(_) => #gateway_name,
+                    Self::#unknown(_) => #unknown_name,
+                    #failed_name_arm
+                    Self::#invalid(_) => #invalid_name,
+                    Self::#runtime(_) => #runtime_name,
+                }
+            }
+
             /// The service's error answer, when there was one.
             pub fn service_error(&self) -> ::std::option::Option<&#rt::ServiceError> {
                 match self {
-                    #(Self::#variants(e))|* | Self::Unknown(e) => ::std::option::Option::Some(e),
+                    #(Self::#variants(e))|* | Self::#unknown(e) => ::std::option::Option::Some(e),
+                    Self::#gateway(e) => ::std::option::Option::Some(e.service_error()),
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The gateway error, when the answer has a gateway code.
+            pub fn gateway_error(&self) -> ::std::option::Option<&#r::error::#gateway_ty> {
+                match self {
+                    Self::#gateway(e) => ::std::option::Option::Some(e),
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The failed outcome a successful answer reported, when it did.
+            pub fn failed(&self) -> ::std::option::Option<&#rt::OperationFailed> {
+                #failed_get
+            }
+
+            /// Why the request was refused before sending, when it was.
+            pub fn validation_error(&self) -> ::std::option::Option<&#rt::describe::ValidationError> {
+                match self {
+                    Self::#invalid(e) => ::std::option::Option::Some(e),
                     _ => ::std::option::Option::None,
                 }
             }
 
             /// The service's error code, when there was one.
             pub fn code(&self) -> ::std::option::Option<&str> {
-                self.service_error().and_then(|e| e.code.as_deref())
+                self.service_error().and_then(|e| e.code())
+            }
+
+            /// The service's message: an error answer's, or the `Data` message of a failed
+            /// outcome.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                #failed_message
+            }
+
+            /// The request ID, when the service answered.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #failed_request_id
+                    Self::#runtime(e) => e.request_id(),
+                    _ => self.service_error().and_then(|e| e.request_id()),
+                }
+            }
+
+            /// The HTTP status, when the service answered.
+            pub fn status(&self) -> ::std::option::Option<u16> {
+                match self {
+                    #failed_status
+                    Self::#runtime(e) => e.status(),
+                    _ => self.service_error().map(|e| e.status()),
+                }
             }
         }
 
         impl ::std::convert::From<#rt::Error> for #error {
             fn from(error: #rt::Error) -> Self {
                 match error {
-                    #rt::Error::Service(e) => match e.code.as_deref() {
+                    #rt::Error::Service(e) => match e.code() {
                         #(::std::option::Option::Some(#wires) => Self::#variants(e),)*
-                        _ => Self::Unknown(e),
+                        _ => match #r::error::#gateway_ty::from_service_error(e) {
+                            ::std::result::Result::Ok(gateway) => Self::#gateway(gateway),
+                            ::std::result::Result::Err(e) => Self::#unknown(e),
+                        },
                     },
-                    other => Self::Runtime(other),
+                    other => Self::#runtime(other),
                 }
             }
         }
@@ -427,14 +594,27 @@ fn error_enum(cx: &Cx<'_>, op_name: &str, op: &Operation) -> TokenStream {
         impl ::std::fmt::Display for #error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
-                    #(Self::#variants(e))|* | Self::Unknown(e) => ::std::fmt::Display::fmt(e, f),
+                    #(Self::#variants(e))|* | Self::#unknown(e) => ::std::fmt::Display::fmt(e, f),
+                    Self::#gateway(e) => ::std::fmt::Display::fmt(e, f),
                     #failed_display
-                    Self::Invalid(e) => ::std::fmt::Display::fmt(e, f),
-                    Self::Runtime(e) => ::std::fmt::Display::fmt(e, f),
+                    Self::#invalid(e) => ::std::fmt::Display::fmt(e, f),
+                    Self::#runtime(e) => ::std::fmt::Display::fmt(e, f),
                 }
             }
         }
 
-        impl ::std::error::Error for #error {}
+        impl ::std::error::Error for #error {
+            /// Transparent: each variant's message is this error's, and its cause is the
+            /// variant's cause (a transport failure's I/O error, for one).
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(Self::#variants(e))|* | Self::#unknown(e) => ::std::error::Error::source(&**e),
+                    Self::#gateway(e) => ::std::error::Error::source(e),
+                    #failed_source
+                    Self::#invalid(e) => ::std::error::Error::source(e),
+                    Self::#runtime(e) => ::std::error::Error::source(e),
+                }
+            }
+        }
     }
 }

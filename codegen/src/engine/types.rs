@@ -1,110 +1,127 @@
-//! Response types: one struct per documented object, named after the operation and the path of
-//! field names that leads to it (`GetDiSyncInstanceInfoSolutionInfo`), so names never clash.
-//! Fields the page documents as null in some situation are `Option`; unknown fields are ignored.
+//! The `types` module: the enums, and one struct per documented object of an answer, named by
+//! the plan after the operation and the path of members that leads to it
+//! (`GetDiSyncInstanceInfoSolutionInfo`), so names never clash. Fields the page documents as
+//! null in some situation are `Option`; unknown fields are ignored.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::enums::{self, EnumSpec};
 use super::{Cx, docs, ident};
-use crate::conform::enum_values;
 use crate::model::{Field, ValueType};
-use crate::names::{pascal, snake};
+use crate::position::escape_token;
 
-/// Every operation's response types, sorted by name.
-pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
-    let mut items: Vec<(String, TokenStream)> = Vec::new();
-    for (op_name, op) in &cx.spec.operations {
-        let op_type = pascal(op_name);
-        collect(
-            cx,
-            &format!("{op_type}Data"),
-            &op_type,
-            &op.response.data,
-            &mut items,
-        );
+/// Every item of `types`, sorted by name.
+pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
+    let mut items: Vec<(String, TokenStream)> = enums::shared(cx);
+    items.push(enums::unknown_value());
+    for (action, op) in &cx.spec.operations {
+        let at = format!("/operations/{}/response/data", escape_token(action));
+        collect(cx, &op.response.data, &at, &mut items);
     }
     items.sort_by(|a, b| a.0.cmp(&b.0));
     items.into_iter().map(|(_, tokens)| tokens).collect()
 }
 
-/// The Rust type name of the `Data` struct of an operation.
-pub(crate) fn data_type(op_name: &str) -> syn::Ident {
-    ident(&format!("{}Data", pascal(op_name)))
-}
-
-/// Emits the struct for an object field and, recursively, the types its fields need.
-/// `prefix` names the types of its children.
-fn collect(
-    cx: &Cx<'_>,
-    name: &str,
-    prefix: &str,
-    field: &Field,
-    items: &mut Vec<(String, TokenStream)>,
-) {
-    let struct_ident = ident(name);
-    let doc = docs(&field.description);
-    let mut members = Vec::new();
-    for (wire, child) in field.fields.iter().flatten() {
-        let child_prefix = format!("{prefix}{}", pascal(wire));
-        let ty = field_type(cx, &child_prefix, child, items);
-        let member = ident(&snake(wire));
-        let member_doc = docs(&child.description);
-        if child.null_when.is_some() {
-            members.push(quote! {
-                #member_doc
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub #member: ::std::option::Option<#ty>,
-            });
-        } else {
-            members.push(quote! {
-                #member_doc
-                #[serde(rename = #wire)]
-                pub #member: #ty,
-            });
+/// The Rust type of an answer's member at `at` (a JSON pointer into the spec), its named types
+/// reached through `qual` (empty inside `types`, `super::super::types::` from an operation).
+pub(crate) fn type_ref(cx: &Cx<'_>, field: &Field, at: &str, qual: &TokenStream) -> TokenStream {
+    let named = |name: Option<&str>| match name {
+        Some(name) => {
+            let ty = ident(name);
+            quote!(#qual #ty)
         }
-    }
-    let tokens = quote! {
-        #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #struct_ident {
-            #(#members)*
-        }
+        None => quote!(::std::string::String),
     };
-    items.push((name.to_owned(), tokens));
-}
-
-/// The Rust type of a field, emitting the types it needs.
-fn field_type(
-    cx: &Cx<'_>,
-    name: &str,
-    field: &Field,
-    items: &mut Vec<(String, TokenStream)>,
-) -> TokenStream {
     match field.ty {
         ValueType::Int64 => quote!(i64),
         ValueType::Boolean => quote!(bool),
         ValueType::String | ValueType::JsonString => quote!(::std::string::String),
-        ValueType::Enum => match (&field.enum_name, &field.enum_by) {
-            (Some(e), _) => {
-                let e = ident(&pascal(e));
-                quote!(#e)
+        ValueType::Enum => match &field.enum_name {
+            Some(e) => named(cx.plan.enum_type(e)),
+            None => named(cx.plan.types.get(at).map(String::as_str)),
+        },
+        ValueType::Object => match cx.plan.types.get(at) {
+            Some(name) => named(Some(name)),
+            None => quote!(::serde_json::Value),
+        },
+        ValueType::Array => match &field.items {
+            Some(item) => {
+                let inner = type_ref(cx, item, &format!("{at}/items"), qual);
+                quote!(::std::vec::Vec<#inner>)
             }
-            (None, Some(by)) => {
+            None => quote!(::std::vec::Vec<::serde_json::Value>),
+        },
+    }
+}
+
+/// Emits the types the member at `at` needs (its struct or `enumBy` enum, and those of its
+/// members), as (name, tokens).
+fn collect(cx: &Cx<'_>, field: &Field, at: &str, items: &mut Vec<(String, TokenStream)>) {
+    match field.ty {
+        ValueType::Object => {
+            // The plan names every object with documented members, and each answer's `Data`
+            // even without them.
+            if let Some(name) = cx.plan.types.get(at) {
+                let mut members = Vec::new();
+                for (wire, child) in field.fields.iter().flatten() {
+                    let child_at = format!("{at}/fields/{}", escape_token(wire));
+                    collect(cx, child, &child_at, items);
+                    let ty = type_ref(cx, child, &child_at, &TokenStream::new());
+                    let member = ident(&crate::names::snake(wire));
+                    let member_doc = docs(&child.description);
+                    members.push(if child.null_when.is_some() {
+                        quote! {
+                            #member_doc
+                            #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+                            pub #member: ::std::option::Option<#ty>,
+                        }
+                    } else {
+                        quote! {
+                            #member_doc
+                            #[serde(rename = #wire)]
+                            pub #member: #ty,
+                        }
+                    });
+                }
+                let struct_ident = ident(name);
+                let doc = docs(&field.description);
+                items.push((
+                    name.clone(),
+                    quote! {
+                        #doc
+                        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                        #[non_exhaustive]
+                        pub struct #struct_ident {
+                            #(#members)*
+                        }
+                    },
+                ));
+            }
+        }
+        ValueType::Array => {
+            if let Some(item) = &field.items {
+                collect(cx, item, &format!("{at}/items"), items);
+            }
+        }
+        ValueType::Enum => {
+            if let (None, Some(by), Some(name)) =
+                (&field.enum_name, &field.enum_by, cx.plan.types.get(at))
+            {
                 let mut values: Vec<(String, String)> = Vec::new();
                 for (case, enum_name) in &by.cases {
-                    for v in enum_values(cx.spec, Some(enum_name)) {
-                        if !values.iter().any(|(known, _)| *known == v) {
+                    let def = cx.spec.enums.get(enum_name);
+                    for value in def.into_iter().flat_map(|d| d.values.keys()) {
+                        if !values.iter().any(|(known, _)| known == value) {
                             values.push((
-                                v,
+                                value.clone(),
                                 format!("a {enum_name} value (when {} is {case}).", by.param),
                             ));
                         }
                     }
                 }
                 let spec = EnumSpec {
-                    name: name.to_owned(),
+                    name: name.clone(),
                     doc: format!(
                         "{}\n\nThe values of {}, chosen by the request's {}.",
                         field.description,
@@ -113,42 +130,9 @@ fn field_type(
                     ),
                     values,
                 };
-                items.push((name.to_owned(), enums::emit(cx, &spec)));
-                let e = ident(name);
-                quote!(#e)
+                items.push((name.clone(), enums::emit(cx, &spec)));
             }
-            (None, None) => quote!(::std::string::String),
-        },
-        ValueType::Object => match &field.fields {
-            Some(_) => {
-                collect(cx, name, name, field, items);
-                let e = ident(name);
-                quote!(#e)
-            }
-            None => quote!(::serde_json::Value),
-        },
-        ValueType::Array => match &field.items {
-            Some(item) => {
-                let inner = field_type(cx, name, item, items);
-                quote!(::std::vec::Vec<#inner>)
-            }
-            None => quote!(::std::vec::Vec<::serde_json::Value>),
-        },
+        }
+        _ => {}
     }
-}
-
-/// The Rust type of a field directly under an operation's `Data`, as [`all`] names it.
-pub(crate) fn data_field_type(
-    cx: &Cx<'_>,
-    op_name: &str,
-    field_name: &str,
-    field: &Field,
-) -> TokenStream {
-    let mut scratch = Vec::new();
-    field_type(
-        cx,
-        &format!("{}{}", pascal(op_name), pascal(field_name)),
-        field,
-        &mut scratch,
-    )
 }

@@ -1,18 +1,30 @@
-//! Waiters: polling loops over one operation, as methods of its request builder, built on the
-//! runtime's waiter loop. `terminal` waiters (`wait_for_<name>`) end on a success or failure
-//! value and return a result field; `untilValue` waiters (`wait_until_<name>`) end when the
-//! watched field equals the caller's value and return the last answer.
+//! Waiters: polling loops over one operation, as methods of its fluent builder (named by the
+//! plan), built on the runtime's waiter loop. `terminal` waiters (`wait_for_<name>`) end on a
+//! success or failure value and return a result field; `untilValue` waiters
+//! (`wait_until_<name>`) end when the watched field equals the caller's value and return the
+//! last answer. Values are matched as enum variants where the field is an enum.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Cx, docs, ident};
+use super::ops::{member_is, member_option, member_str};
+use super::{Cx, docs, ident, root};
 use crate::model::{Field, Waiter, WaiterKind};
-use crate::names::{pascal, snake};
+use crate::names::snake;
+use crate::position::escape_token;
 
-/// Every waiter, sorted by name.
-pub(crate) fn all(cx: &Cx<'_>) -> TokenStream {
-    let mut names: Vec<&String> = cx.spec.waiters.keys().collect();
+/// The waiters are emitted in their operation's module.
+const DEPTH: usize = 2;
+
+/// The waiters polling `action`, sorted by name.
+pub(crate) fn for_operation(cx: &Cx<'_>, action: &str) -> TokenStream {
+    let mut names: Vec<&String> = cx
+        .spec
+        .waiters
+        .iter()
+        .filter(|(_, w)| w.operation == action)
+        .map(|(n, _)| n)
+        .collect();
     names.sort();
     names
         .into_iter()
@@ -31,37 +43,36 @@ fn data_field<'a>(cx: &'a Cx<'_>, waiter: &Waiter, name: &str) -> Option<&'a Fie
         .get(name)
 }
 
-/// `value` as `&str`, whether the field is an `Option` or not.
-fn as_str(field: &Field, value: TokenStream) -> TokenStream {
-    if field.null_when.is_some() {
-        quote!(#value.as_ref().map(|v| v.as_str()).unwrap_or_default())
-    } else {
-        quote!(#value.as_str())
-    }
-}
-
-/// `value` as `Option<String>`, whether the field is an `Option` or not.
-fn as_option(field: &Field, value: TokenStream) -> TokenStream {
-    if field.null_when.is_some() {
-        quote!(#value.clone())
-    } else {
-        quote!(::std::option::Option::Some(#value.clone()))
-    }
-}
-
 fn waiter(cx: &Cx<'_>, name: &str, waiter: &Waiter) -> TokenStream {
     let rt = &cx.rt;
-    let op_type = pascal(&waiter.operation);
-    let request = ident(&format!("{op_type}Request"));
-    let output = ident(&format!("{op_type}Output"));
-    let error = ident(&format!("{op_type}Error"));
     let action = &waiter.operation;
-    let Some(watched) = data_field(cx, waiter, &waiter.field) else {
+    let (Some(names), Some(watched)) = (
+        cx.plan.operation(action),
+        data_field(cx, waiter, &waiter.field),
+    ) else {
         return quote!();
     };
+    let Some(method) = names.waiters.get(name) else {
+        return quote!();
+    };
+    let method = ident(method);
+    let builder = ident(&names.builder);
+    let output = ident(&names.output);
+    let error = ident(&names.error);
     let field = ident(&snake(&waiter.field));
-    let status = as_str(watched, quote!(output.data.#field));
-    let failure = &waiter.failure;
+    let status = member_str(watched, quote!(output.data.#field));
+    let is = |values: &[String]| {
+        member_is(
+            cx,
+            action,
+            &waiter.field,
+            watched,
+            values,
+            quote!(output.data.#field),
+            DEPTH,
+        )
+    };
+    let failed = is(&waiter.failure);
     let message = match waiter
         .message
         .as_deref()
@@ -69,17 +80,17 @@ fn waiter(cx: &Cx<'_>, name: &str, waiter: &Waiter) -> TokenStream {
     {
         Some(m) => {
             let member = ident(&snake(waiter.message.as_deref().unwrap_or_default()));
-            as_option(m, quote!(output.data.#member))
+            member_option(m, quote!(output.data.#member))
         }
         None => quote!(::std::option::Option::None),
     };
     let fail_state = quote! {
-        if [#(#failure),*].contains(&status) {
+        if #failed {
             return #rt::Poll::Failed(#rt::WaiterFailure::State(::std::boxed::Box::new(
                 #rt::OperationFailed::from_parts(
                     #action,
                     output.request_id.clone(),
-                    status,
+                    #status,
                     #message,
                     ::serde_json::to_string(&output.data).unwrap_or_default(),
                 ),
@@ -89,8 +100,7 @@ fn waiter(cx: &Cx<'_>, name: &str, waiter: &Waiter) -> TokenStream {
     let doc = docs(&waiter.description);
     match waiter.kind {
         WaiterKind::Terminal => {
-            let method = ident(&format!("wait_for_{}", snake(name)));
-            let success = &waiter.success;
+            let succeeded = is(&waiter.success);
             let Some(result_field) = waiter
                 .result
                 .as_deref()
@@ -99,14 +109,14 @@ fn waiter(cx: &Cx<'_>, name: &str, waiter: &Waiter) -> TokenStream {
                 return quote!();
             };
             let result = ident(&snake(waiter.result.as_deref().unwrap_or_default()));
-            let result_value = as_option(result_field, quote!(output.data.#result));
+            let result_value = member_option(result_field, quote!(output.data.#result));
             let missing = format!(
                 "{} reports success but returns no {}",
                 waiter.operation,
                 waiter.result.as_deref().unwrap_or_default()
             );
             quote! {
-                impl #request<'_> {
+                impl #builder<'_> {
                     #doc
                     pub async fn #method(
                         self,
@@ -119,16 +129,15 @@ fn waiter(cx: &Cx<'_>, name: &str, waiter: &Waiter) -> TokenStream {
                                     ::std::result::Result::Ok(output) => output,
                                     ::std::result::Result::Err(e) => return #rt::Poll::Failed(#rt::WaiterFailure::Call(e)),
                                 };
-                                let status = #status;
                                 #fail_state
-                                if [#(#success),*].contains(&status) {
+                                if #succeeded {
                                     return match #result_value {
                                         ::std::option::Option::Some(value) => #rt::Poll::Done(value),
                                         ::std::option::Option::None => #rt::Poll::Failed(#rt::WaiterFailure::State(::std::boxed::Box::new(
                                             #rt::OperationFailed::from_parts(
                                                 #action,
                                                 output.request_id.clone(),
-                                                status,
+                                                #status,
                                                 ::std::option::Option::Some(::std::borrow::ToOwned::to_owned(#missing)),
                                                 ::serde_json::to_string(&output.data).unwrap_or_default(),
                                             ),
@@ -144,15 +153,20 @@ fn waiter(cx: &Cx<'_>, name: &str, waiter: &Waiter) -> TokenStream {
             }
         }
         WaiterKind::UntilValue => {
-            let method = ident(&format!("wait_until_{}", snake(name)));
-            let ty = super::types::data_field_type(cx, &waiter.operation, &waiter.field, watched);
+            let field_at = format!(
+                "/operations/{}/response/data/fields/{}",
+                escape_token(action),
+                escape_token(&waiter.field)
+            );
+            let r = root(DEPTH);
+            let ty = super::types::type_ref(cx, watched, &field_at, &quote!(#r::types::));
             let reached = if watched.null_when.is_some() {
                 quote!(output.data.#field.as_ref() == ::std::option::Option::Some(&wanted))
             } else {
                 quote!(output.data.#field == wanted)
             };
             quote! {
-                impl #request<'_> {
+                impl #builder<'_> {
                     #doc
                     pub async fn #method(
                         self,
@@ -170,7 +184,6 @@ fn waiter(cx: &Cx<'_>, name: &str, waiter: &Waiter) -> TokenStream {
                                 if #reached {
                                     return #rt::Poll::Done(output);
                                 }
-                                let status = #status;
                                 #fail_state
                                 #rt::Poll::Pending
                             }

@@ -7,7 +7,8 @@
 //! so editing the spec regenerates the client on the next build.
 //!
 //! ```no_run
-//! use dwdi_example_build_script::{Client, TaskType};
+//! use dwdi_example_build_script::Client;
+//! use dwdi_example_build_script::types::TaskType;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?;

@@ -1,9 +1,10 @@
 //! The client the build script generated works: descriptions, enums, builders, validation.
 //! Nothing is sent (the endpoint is a closed loopback port).
 
-use dwdi_example_build_script::{
-    Client, GetDiSyncInstanceInfoData, GetDiSyncInstanceInfoStatus, OPERATIONS, SPEC_SHA256,
-    TaskType, operation,
+use dwdi_example_build_script::Client;
+use dwdi_example_build_script::meta::{OPERATIONS, SPEC_SHA256, operation};
+use dwdi_example_build_script::types::{
+    GetDiSyncInstanceInfoData, GetDiSyncInstanceInfoStatus, TaskType,
 };
 use dwdi_runtime::{Credentials, MapEnv};
 
@@ -62,11 +63,11 @@ fn builders_validate_and_enums_stay_open() {
         .expect_err("ProjectId starts at 1");
     assert_eq!(refused.parameter, "ProjectId");
 
-    assert_eq!(TaskType::from("NEW"), TaskType::Unknown("NEW".to_owned()));
+    assert!(matches!(TaskType::from("NEW"), TaskType::Unknown(v) if v.as_str() == "NEW"));
     let data: GetDiSyncInstanceInfoData =
         serde_json::from_str(r#"{"Status": "RESTARTING"}"#).expect("decodes");
-    assert_eq!(
-        data.status,
-        GetDiSyncInstanceInfoStatus::Unknown("RESTARTING".to_owned())
-    );
+    assert!(matches!(
+        &data.status,
+        GetDiSyncInstanceInfoStatus::Unknown(v) if v.as_str() == "RESTARTING"
+    ));
 }

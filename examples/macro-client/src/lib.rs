@@ -6,7 +6,8 @@
 //! and cargo rebuilds this crate when the spec changes.
 //!
 //! ```no_run
-//! use dwdi_example_macro_client::{Client, TaskType};
+//! use dwdi_example_macro_client::Client;
+//! use dwdi_example_macro_client::types::TaskType;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?;

@@ -3,7 +3,7 @@
 //! enough to show the emitted items work. Their text is snapshotted by
 //! `codegen/tests/engine_fixtures.rs`.
 
-use dwdi_runtime::describe::Problem;
+use dwdi_runtime::describe::{ParamKind, Problem};
 use dwdi_runtime::{Credentials, MapEnv, RuntimeBuilder};
 
 /// A runtime that never reaches a network: a closed loopback port, fixed fake keys.
@@ -21,6 +21,8 @@ fn runtime(builder: RuntimeBuilder) -> dwdi_runtime::Runtime {
 
 mod keyword_names {
     dwdi_codegen_macro::generate!("../../codegen/tests/fixtures/engine/keyword_names.json");
+    use meta::MATCH;
+    use types::{MatchData, Type};
 
     #[test]
     fn keyword_named_parameters_are_set_and_sent_under_their_wire_names() {
@@ -45,6 +47,25 @@ mod keyword_names {
     }
 
     #[test]
+    fn a_boolean_parameter_is_described_as_one_and_refuses_anything_else() {
+        let param = MATCH.param("fn").expect("described");
+        assert!(matches!(param.kind, super::ParamKind::Boolean), "{param:?}");
+        assert!(!param.required);
+        let given = |value| MATCH.validate([("type", "Self"), ("Self", "5"), ("fn", value)]);
+        assert_eq!(given("true"), Ok(()));
+        assert_eq!(given("false"), Ok(()));
+        let refused = given("maybe").expect_err("not a boolean");
+        assert_eq!(
+            refused.to_string(),
+            "Match: parameter fn has invalid value \"maybe\"; expected true or false"
+        );
+        // The builder sends the two words the table accepts.
+        let client = Client::new(super::runtime(Client::runtime_builder()));
+        let request = client.r#match().r#type(Type::Self_).self_(5).r#fn(false);
+        assert_eq!(request.to_params()[2], ("fn", "false".to_owned()));
+    }
+
+    #[test]
     fn keyword_named_fields_decode() {
         let data: MatchData = serde_json::from_str(
             r#"{"type": "match", "match": "m", "Self": 1,
@@ -57,13 +78,19 @@ mod keyword_names {
         assert_eq!(data.crate_.super_, "s");
         assert_eq!(data.crate_.r#mod, ["a", "b"]);
         assert_eq!(data.r#async, None);
-        assert_eq!(Type::from("struct"), Type::Unknown("struct".to_owned()));
+        assert!(matches!(Type::from("struct"), Type::Unknown(v) if v.as_str() == "struct"));
+        // A known value never becomes `Unknown`.
+        assert_eq!(Type::from("match"), Type::Match);
         assert_eq!(Type::KNOWN, ["type", "Self", "match", "crate"]);
     }
 }
 
 mod name_collisions {
     dwdi_codegen_macro::generate!("../../codegen/tests/fixtures/engine/name_collisions.json");
+    use meta::{GET_THING, GET_THING_INFO, GET_THINGS};
+    use types::{
+        GetThingData, GetThingInfoData, GetThingInfoOwner, GetThingSourceOwner, GetThingTargetOwner,
+    };
 
     #[test]
     fn same_field_names_under_different_objects_get_different_types() {
@@ -103,6 +130,7 @@ mod name_collisions {
 
 mod nested_arrays {
     dwdi_codegen_macro::generate!("../../codegen/tests/fixtures/engine/nested_arrays.json");
+    use types::{ListJobsData, ListJobsJobsSteps};
 
     #[test]
     fn arrays_of_objects_holding_arrays_of_objects_decode() {
@@ -126,6 +154,7 @@ mod nested_arrays {
 
 mod unknown_enum_values {
     dwdi_codegen_macro::generate!("../../codegen/tests/fixtures/engine/unknown_enum_values.json");
+    use types::{GetThingData, GetThingStatus, RealtimeStatus, TaskType};
 
     #[test]
     fn unknown_values_decode_as_unknown_and_survive_a_round_trip() {
@@ -134,18 +163,10 @@ mod unknown_enum_values {
                 "Kind": "DI_BATCH", "History": ["RUN", "LATER"]}"#,
         )
         .expect("unknown enum values still decode");
-        assert_eq!(
-            data.status,
-            GetThingStatus::Unknown("RESTARTING".to_owned())
-        );
-        assert_eq!(data.kind, TaskType::Unknown("DI_BATCH".to_owned()));
-        assert_eq!(
-            data.history,
-            [
-                RealtimeStatus::Run,
-                RealtimeStatus::Unknown("LATER".to_owned())
-            ]
-        );
+        assert!(matches!(&data.status, GetThingStatus::Unknown(v) if v.as_str() == "RESTARTING"));
+        assert!(matches!(&data.kind, TaskType::Unknown(v) if v.as_str() == "DI_BATCH"));
+        assert_eq!(data.history[0], RealtimeStatus::Run);
+        assert!(matches!(&data.history[1], RealtimeStatus::Unknown(v) if v.as_str() == "LATER"));
         let back: serde_json::Value = serde_json::to_value(&data).expect("serialises");
         assert_eq!(back["Status"], "RESTARTING");
         assert_eq!(back["History"][1], "LATER");
@@ -171,6 +192,7 @@ mod unknown_enum_values {
 
 mod optional_json_string {
     dwdi_codegen_macro::generate!("../../codegen/tests/fixtures/engine/optional_json_string.json");
+    use types::{GetThingData, TaskType};
 
     fn client() -> Client {
         Client::new(super::runtime(Client::runtime_builder()))

@@ -1,9 +1,10 @@
 //! The macro's expansion works as a client: descriptions, enums, builders and validation,
 //! without sending anything (the endpoint is a closed loopback port).
 
-use dwdi_example_macro_client::{
-    API_VERSION, Client, GetDiSyncInstanceInfoData, GetDiSyncInstanceInfoStatus, OPERATIONS,
-    TaskType, operation,
+use dwdi_example_macro_client::Client;
+use dwdi_example_macro_client::meta::{API_VERSION, OPERATIONS, operation};
+use dwdi_example_macro_client::types::{
+    GetDiSyncInstanceInfoData, GetDiSyncInstanceInfoStatus, TaskType,
 };
 use dwdi_runtime::describe::Problem;
 use dwdi_runtime::{Credentials, MapEnv};
@@ -60,17 +61,17 @@ fn stop_accepts_only_real_time_tasks() {
 #[test]
 fn enums_keep_values_they_do_not_know() {
     assert_eq!(TaskType::from("DI_REALTIME"), TaskType::DiRealtime);
-    assert_eq!(TaskType::from("NEW"), TaskType::Unknown("NEW".to_owned()));
+    assert!(matches!(TaskType::from("NEW"), TaskType::Unknown(v) if v.as_str() == "NEW"));
     assert_eq!(TaskType::from("NEW").as_str(), "NEW");
     assert_eq!(TaskType::DiSolution.to_string(), "DI_SOLUTION");
 
     let data: GetDiSyncInstanceInfoData =
         serde_json::from_str(r#"{"Status": "RESTARTING", "Message": null, "Name": "t"}"#)
             .expect("an unknown status still decodes");
-    assert_eq!(
-        data.status,
-        GetDiSyncInstanceInfoStatus::Unknown("RESTARTING".to_owned())
-    );
+    assert!(matches!(
+        &data.status,
+        GetDiSyncInstanceInfoStatus::Unknown(v) if v.as_str() == "RESTARTING"
+    ));
     assert_eq!(data.name.as_deref(), Some("t"));
 }
 

@@ -135,7 +135,15 @@ pub(crate) fn service_error(
     answer: &Answer,
     secrets: &[&str],
 ) -> CredentialsError {
-    let mut e = decode_error(action, answer.status, Some(&answer.headers), &answer.body);
+    // The runtime knows no error code (the API's table comes from the generated client, and
+    // STS is another service): its answers are classed by status and `x-acs-retry-after`.
+    let mut e = decode_error(
+        action,
+        answer.status,
+        Some(&answer.headers),
+        &answer.body,
+        &[],
+    );
     e.scrub(secrets);
     CredentialsError::Fetch {
         source_name: source_name.to_owned(),
