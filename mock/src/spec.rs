@@ -1,18 +1,14 @@
-//! The facts the mock takes from the spec at build time (`include_str!`): each operation's
-//! HTTP methods, documented error codes with their statuses and messages, the nullability
-//! of its `Data` fields, and the gateway codes. Nothing here is written by hand; a new code or
-//! field in the spec reaches the mock by rebuilding it.
+//! The facts the mock takes from the spec, through the generated client's tables
+//! (`dataworks_di::meta`): each operation's HTTP methods, documented error codes with their
+//! statuses and messages, the nullability of its `Data` fields, and the gateway codes.
+//! Nothing here is written by hand, and nothing parses the spec a second time; a new code or
+//! field in the spec reaches the mock by regenerating the client.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-use serde_json::Value;
-
-/// The effective spec (the hand-written spec with Alibaba's metadata merged in), which
-/// `dwdi-codegen` writes beside the generated client: methods and error codes come from the
-/// metadata's layer, so the hand-written file alone no longer holds them.
-const SPEC: &str = include_str!("../../generated/spec.json");
+use dataworks_di::meta;
+use dwdi_runtime::describe;
 
 /// One error code and the HTTP status the service answers it with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,116 +81,63 @@ impl SpecFacts {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawSpec {
-    gateway_errors: Vec<RawError>,
-    operations: HashMap<String, RawOp>,
-}
-
-#[derive(Deserialize)]
-struct RawError {
-    status: u16,
-    code: String,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    when: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawOp {
-    methods: Vec<String>,
-    errors: Vec<RawError>,
-    response: RawResponse,
-}
-
-#[derive(Deserialize)]
-struct RawResponse {
-    #[serde(default)]
-    outcome: Option<RawOutcome>,
-    data: RawData,
-}
-
-#[derive(Deserialize)]
-struct RawOutcome {
-    field: String,
-    failure: String,
-}
-
-#[derive(Deserialize)]
-struct RawData {
-    fields: serde_json::Map<String, Value>,
-}
-
-impl From<RawError> for ErrorFact {
-    fn from(e: RawError) -> Self {
-        ErrorFact {
-            status: e.status,
-            code: e.code,
-            message: e.message.or(e.when).unwrap_or_default(),
+fn null_when(n: describe::NullWhen) -> NullWhen {
+    match n {
+        describe::NullWhen::Outcome(outcome) => {
+            NullWhen::Outcome(outcome == describe::Outcome::Success)
         }
+        describe::NullWhen::Param { param, values } => NullWhen::Param {
+            param: param.to_owned(),
+            values: values.iter().map(|v| (*v).to_owned()).collect(),
+        },
     }
 }
 
-fn null_when(v: &Value) -> Option<NullWhen> {
-    let c = v.get("nullWhen")?;
-    if let Some(o) = c.get("outcome").and_then(Value::as_str) {
-        return Some(NullWhen::Outcome(o == "success"));
+fn error_fact(status: u16, code: &str, message: &str) -> ErrorFact {
+    ErrorFact {
+        status,
+        code: code.to_owned(),
+        message: message.to_owned(),
     }
-    let param = c.get("param")?.as_str()?.to_owned();
-    let values = c
-        .get("in")?
-        .as_array()?
+}
+
+/// The facts, read from the generated client's tables (`dataworks_di::meta`).
+fn from_tables() -> SpecFacts {
+    let ops = meta::OPERATIONS
         .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    Some(NullWhen::Param { param, values })
-}
-
-fn parse(text: &str) -> Result<SpecFacts, serde_json::Error> {
-    let raw: RawSpec = serde_json::from_str(text)?;
-    let ops = raw
-        .operations
-        .into_iter()
-        .map(|(action, op)| {
-            let nullable = op
-                .response
-                .data
-                .fields
-                .iter()
-                .filter_map(|(name, f)| null_when(f).map(|n| (name.clone(), n)))
-                .collect();
+        .map(|op| {
             let facts = OpFacts {
-                methods: op.methods,
-                errors: op.errors.into_iter().map(ErrorFact::from).collect(),
-                nullable,
-                outcome: op.response.outcome.map(|o| (o.field, o.failure)),
+                methods: op.methods.iter().map(|m| m.as_str().to_owned()).collect(),
+                errors: op
+                    .errors
+                    .iter()
+                    .map(|e| error_fact(e.status, e.code, e.message))
+                    .collect(),
+                nullable: op
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.name.to_owned(), null_when(f.null_when?))))
+                    .collect(),
+                outcome: op
+                    .outcome
+                    .map(|o| (o.field.to_owned(), o.failure.to_owned())),
             };
-            (action, facts)
+            (op.action.to_owned(), facts)
         })
         .collect();
-    Ok(SpecFacts {
+    SpecFacts {
         ops,
-        gateway: raw
-            .gateway_errors
-            .into_iter()
-            .map(ErrorFact::from)
+        gateway: meta::GATEWAY_ERRORS
+            .iter()
+            .map(|g| error_fact(g.status, g.code, g.message))
             .collect(),
-    })
+    }
 }
 
-/// The facts, parsed once. The spec is compiled in and checked by this crate's tests, so it
-/// always parses; were it not to, the mock would know no operation and answer
-/// `InvalidAction.NotFound` rather than panic.
+/// The facts, built once from the generated tables.
 pub fn facts() -> &'static SpecFacts {
     static FACTS: OnceLock<SpecFacts> = OnceLock::new();
-    FACTS.get_or_init(|| {
-        parse(SPEC).unwrap_or_else(|_| SpecFacts {
-            ops: HashMap::new(),
-            gateway: Vec::new(),
-        })
-    })
+    FACTS.get_or_init(from_tables)
 }
 
 #[cfg(test)]
@@ -202,10 +145,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_compiled_in_spec_parses_and_matches_the_generated_operation_table() {
-        let facts = parse(SPEC).expect("the spec parses");
-        assert_eq!(facts.ops.len(), dataworks_di::meta::OPERATIONS.len());
-        for op in dataworks_di::meta::OPERATIONS {
+    fn every_operation_of_the_tables_has_its_facts() {
+        let facts = facts();
+        assert_eq!(facts.ops.len(), meta::OPERATIONS.len());
+        for op in meta::OPERATIONS {
             let f = &facts.ops[op.action];
             assert!(f.methods.iter().any(|m| m == "POST"), "{}", op.action);
             for status in [400, 403, 500] {
