@@ -1,9 +1,10 @@
 //! Alibaba Cloud RPC runtime for dwdi: signing, credentials, endpoints, transport, retries.
 //!
 //! Hand-written and independent of the spec: it knows Alibaba's RPC protocol (signatures,
-//! envelopes, retry classification, `x-acs-retry-after`, the `Throttling…` codes) and nothing
-//! about DataWorks. Operations, parameters, the region map and error codes come from the spec
-//! through the generated client, which is a thin layer over [`Runtime`].
+//! envelopes, retry classification by status and `x-acs-retry-after`) and nothing about
+//! DataWorks. Operations, parameters, the region map and the error codes with their classes
+//! come from the spec through the generated client, which is a thin layer over [`Runtime`]
+//! and hands it its tables ([`describe`], [`RuntimeBuilder::error_classes`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dwdi_runtime::Error> {
