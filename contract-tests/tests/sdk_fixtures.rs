@@ -62,7 +62,7 @@ fn runtime(f: &Fixture) -> Runtime {
         None => credentials,
     };
     Runtime::builder()
-        .region_map(dataworks_di::REGION_MAP)
+        .region_map(dataworks_di::meta::REGION_MAP)
         .region(f.region.clone())
         .credentials(credentials)
         .signature_version(if is_v2(f) {
@@ -90,7 +90,7 @@ fn body_names(f: &Fixture) -> BTreeSet<String> {
 /// The runtime's request for the fixture's inputs, each where the SDK put it.
 fn runtime_request(f: &Fixture) -> SignedRequest {
     let in_body = body_names(f);
-    let mut request = RpcRequest::new(f.operation.clone(), dataworks_di::API_VERSION);
+    let mut request = RpcRequest::new(f.operation.clone(), dataworks_di::meta::API_VERSION);
     for (name, value) in f.wire_inputs() {
         request = if in_body.contains(&name) {
             request.form_param(name, value)
@@ -296,7 +296,7 @@ fn every_fixture_verifies_with_the_shared_verifier() {
         assert_eq!(parsed.action(), Some(f.operation.as_str()), "{name}");
         assert_eq!(
             parsed.api_version(),
-            Some(dataworks_di::API_VERSION),
+            Some(dataworks_di::meta::API_VERSION),
             "{name}"
         );
         assert_eq!(parsed.date(), Some(f.pinned.date.as_str()), "{name}");
@@ -353,7 +353,7 @@ fn create_sends_task_content_in_the_body_and_update_in_the_query() {
 fn the_generated_client_builds_the_same_requests_for_the_operations_the_spec_has() {
     for op in PENDING {
         assert!(
-            dataworks_di::operation(op).is_none(),
+            dataworks_di::meta::operation(op).is_none(),
             "{op} is in the spec now: remove it from PENDING so that the generated client is \
              compared with its fixtures"
         );
@@ -361,7 +361,7 @@ fn the_generated_client_builds_the_same_requests_for_the_operations_the_spec_has
     let mut compared = BTreeSet::new();
     for f in sdk::load_all() {
         let name = f.name();
-        let Some(desc) = dataworks_di::operation(&f.operation) else {
+        let Some(desc) = dataworks_di::meta::operation(&f.operation) else {
             assert!(
                 PENDING.contains(&f.operation.as_str()),
                 "{name}: neither in the spec nor pending"

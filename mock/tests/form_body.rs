@@ -27,7 +27,7 @@ fn runtime(server: &MockServer, version: SignatureVersion) -> Runtime {
 fn generate_with_body() -> RpcRequest {
     RpcRequest::new(
         "GenerateDISyncTaskConfigForUpdating",
-        dataworks_di::API_VERSION,
+        dataworks_di::meta::API_VERSION,
     )
     .param("ProjectId", "10000")
     .param("TaskType", "DI_REALTIME")
