@@ -12,8 +12,8 @@ pub use crate::model::{
     Cases, ExpectedError, ExpectedRequest, ExpectedResponse, Pinned, RequestCase, ResponseCase,
 };
 
-use crate::engine::plan::NamePlan;
 use crate::model::{Operation, Spec, ValueType};
+use crate::naming::NamePlan;
 use crate::position::escape_token;
 
 /// Inconsistencies of one operation's cases, as (JSON pointer, message): duplicate or

@@ -10,12 +10,12 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::conform::Scalar;
-use crate::engine::plan::{self, NamePlan, Scope};
 use crate::model::{
     Condition, DataStatus, DocField, DocType, ExampleOrigin, Field, Operation, ParamCondition,
     Spec, ValueType, Waiter, WaiterKind,
 };
 use crate::names::{pascal, snake};
+use crate::naming::{self as plan, NamePlan, Scope};
 use crate::position::escape_token;
 
 type Problems = Vec<(String, String)>;

@@ -1,8 +1,11 @@
-//! dwdi-codegen: the spec model, its loader and lint, and (later) the code generator.
+//! dwdi-codegen: the spec model, its loader and lint, and the code generator.
 //!
 //! Data flows one way: documentation pages → `spec/dataworks-di.json` → [`load`] (a typed,
 //! consistent [`model::Spec`]) → [`lint`] (documentation defects held against the recorded
-//! errata) → the generator.
+//! errata) → the [`engine`], which names everything through the [`naming`] plan.
+//!
+//! The `dwdi-codegen` command is the `cli` feature (on by default); the proc-macro and build
+//! scripts use the library without it.
 
 pub mod cases;
 pub mod check;
@@ -15,6 +18,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod naming;
 pub mod outputs;
 pub mod paths;
 pub mod schemas;

@@ -5,7 +5,7 @@
 
 use dataworks_di::Client;
 use dataworks_di::meta;
-use dwdi_codegen::engine::plan::INVALID_VARIANT;
+use dwdi_codegen::naming::INVALID_VARIANT;
 use dwdi_contract_tests::harness::wire_params;
 use dwdi_contract_tests::spec;
 use dwdi_runtime::describe::ParamKind;

@@ -3,7 +3,7 @@
 //! decode/encode round trip; the documented error envelope decodes with its keys in either
 //! case and converts to the operation's typed error.
 
-use dwdi_codegen::engine::plan::NamePlan;
+use dwdi_codegen::naming::NamePlan;
 use dwdi_contract_tests::strategies::{self, known_part, text};
 use dwdi_contract_tests::{dispatch, spec};
 use dwdi_runtime::envelope::decode_error;

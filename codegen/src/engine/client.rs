@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::plan::CLIENT;
 use super::{Cx, docs, examples, ident};
+use crate::naming::CLIENT;
 
 /// The `Client` type.
 pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {

@@ -6,8 +6,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::plan::{UNKNOWN_VALUE, UNKNOWN_VARIANT};
 use super::{Cx, docs, ident};
+use crate::naming::{UNKNOWN_VALUE, UNKNOWN_VARIANT};
 
 /// One enum to emit: its type name, docs and (wire value, docs) pairs; the variants come from
 /// the plan.

@@ -8,8 +8,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::plan::{GATEWAY_CODE, GATEWAY_ERROR};
 use super::{Cx, docs, ident, root};
+use crate::naming::{GATEWAY_CODE, GATEWAY_ERROR};
 
 /// The module's docs.
 pub(crate) fn module_docs() -> String {

@@ -11,11 +11,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::plan::CLIENT;
 use super::{Cx, ident, root};
 use crate::conform::enum_values;
 use crate::load::LoadedSpec;
 use crate::model::{Condition, ErrorClass, Field, HttpMethod, Operation, Outcome, ValueType};
+use crate::naming::CLIENT;
 
 /// The module's docs.
 pub(crate) fn module_docs() -> String {
@@ -275,7 +275,7 @@ fn dynamic_module(cx: &Cx<'_>, action: &str) -> TokenStream {
     let builder = ident(&names.builder);
     let error = ident(&names.error);
     let data = ident(&names.data);
-    let invalid = ident(super::plan::INVALID_VARIANT);
+    let invalid = ident(crate::naming::INVALID_VARIANT);
     let client = ident(CLIENT);
     quote! {
         mod #module {

@@ -4,7 +4,7 @@
 //! (writes `generated/`, one file per module as aws-sdk-rust does), the `generate!`
 //! proc-macro and build scripts ([`generate_to`]), which get the same modules inline. The
 //! output is deterministic: items are emitted sorted by name, every name comes from the
-//! [`plan::NamePlan`], and every path is fully qualified (`::std::option::Option`) or relative
+//! [`NamePlan`](crate::naming::NamePlan), and every path is fully qualified (`::std::option::Option`) or relative
 //! to the generated root (`super::types::TaskType`), so that names from the spec cannot shadow
 //! the prelude and the items work wherever they are expanded.
 //!
@@ -26,7 +26,6 @@ mod errors;
 mod examples;
 mod meta;
 mod ops;
-pub mod plan;
 mod types;
 mod waiters;
 
@@ -36,7 +35,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::load::{LoadError, LoadedSpec, load_named, load_path};
-use plan::NamePlan;
+// The naming plan is the engine's; it sits beside the engine so that the spec's consistency
+// check can read it without depending on the engine (which depends on the loader).
+use crate::naming::{self as plan, NamePlan};
 
 /// The generator's version, named in every generated file's header.
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -5,12 +5,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::plan::{
+use super::{Cx, Module, Visibility, docs, ident, root, waiters};
+use crate::model::{Field, Operation, Param, ValueType};
+use crate::naming::{
     FAILED_VARIANT, GATEWAY_ERROR, GATEWAY_VARIANT, INVALID_VARIANT, OperationNames,
     RUNTIME_VARIANT, UNKNOWN_VARIANT,
 };
-use super::{Cx, Module, Visibility, docs, ident, root, waiters};
-use crate::model::{Field, Operation, Param, ValueType};
 use crate::position::escape_token;
 
 /// The path from an operation module to the generated root.
