@@ -128,3 +128,23 @@ async fn a_wrongly_typed_value_for_any_parameter_is_refused_before_sending() {
     }
     assert!(refused > 0, "the spec has typed parameters");
 }
+
+#[test]
+fn every_gateway_code_of_the_spec_is_a_variant_with_its_status_and_class() {
+    use dataworks_di::error::GatewayCode;
+    let spec = &spec::loaded().spec;
+    assert_eq!(GatewayCode::ALL.len(), spec.gateway_errors.len());
+    assert_eq!(meta::GATEWAY_ERRORS.len(), spec.gateway_errors.len());
+    for (code, row) in GatewayCode::ALL.iter().zip(meta::GATEWAY_ERRORS) {
+        assert_eq!(code.as_str(), row.code);
+        assert_eq!(GatewayCode::from_code(row.code), Some(*code));
+        assert_eq!((code.status(), code.class()), (row.status, row.class));
+        let stated = spec
+            .gateway_errors
+            .iter()
+            .find(|g| g.code == row.code)
+            .expect("the table's code is the spec's");
+        assert_eq!(stated.status, row.status, "{}", row.code);
+    }
+    assert_eq!(GatewayCode::from_code("Nobody.Documents.This"), None);
+}

@@ -99,8 +99,25 @@ impl GatewayCode {
         Self::ALL.iter().copied().find(|c| c.as_str() == code)
     }
     /// The code as the service sends it, e.g. `Throttling.User`.
-    pub fn as_str(self) -> &'static str {
-        self.row().code
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Throttling => "Throttling",
+            Self::ThrottlingUser => "Throttling.User",
+            Self::ThrottlingApi => "Throttling.Api",
+            Self::ThrottlingSystem => "Throttling.System",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::SignatureDoesNotMatch => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::InvalidSecurityTokenMismatchWithAccessKey => {
+                "InvalidSecurityToken.MismatchWithAccessKey"
+            }
+            Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
+            Self::SignatureNonceUsed => "SignatureNonceUsed",
+            Self::MissingParameter => "MissingParameter",
+            Self::InvalidParameter => "InvalidParameter",
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+        }
     }
     /// The HTTP status the gateway answers it with.
     pub fn status(self) -> u16 {

@@ -51,6 +51,12 @@ pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
     let row_arms = rows
         .iter()
         .map(|(v, _, i)| quote!(Self::#v => &#meta::meta::GATEWAY_ERRORS[#i],));
+    // The code itself is also a literal here, so that `as_str` is a `const fn`: code that has
+    // behaviour for a gateway code (the mock) names it by variant, even in a constant.
+    let code_arms = rows.iter().map(|(v, _, i)| {
+        let code = &cx.spec.gateway_errors[*i].code;
+        quote!(Self::#v => #code,)
+    });
     quote! {
         pub use #rt::describe::{Problem, ValidationError};
         pub use #rt::{
@@ -83,8 +89,10 @@ pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
             }
 
             /// The code as the service sends it, e.g. `Throttling.User`.
-            pub fn as_str(self) -> &'static str {
-                self.row().code
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    #(#code_arms)*
+                }
             }
 
             /// The HTTP status the gateway answers it with.
