@@ -10,6 +10,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::position::escape_token as escape;
+
 /// A rule over a whole document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
@@ -131,10 +133,6 @@ pub fn select<'v>(value: &'v Value, path: &str) -> Vec<(String, &'v Value)> {
         found = next;
     }
     found
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Checks one rule against a document.

@@ -15,6 +15,7 @@ use dataworks_di::documents::{
     TaskParamStepParameter,
 };
 use dataworks_di::types::{DdlAction, StepCategory, StepType};
+use dwdi_validate::position::escape_token as escape;
 use dwdi_validate::{DocumentValidator, Problem, Severity};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -448,10 +449,6 @@ struct Mutation {
     pointer: String,
     /// The document after the change.
     doc: Value,
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 fn parent(pointer: &str) -> &str {
