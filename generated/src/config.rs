@@ -9,7 +9,9 @@
 //! knows this API's region map and error classes; give the built [`Runtime`] to
 //! [`Client::new`](super::Client::new).
 pub use ::dwdi_runtime::{
-    ChainProvider, Clock, Credentials, CredentialsProvider, EnvProvider, Hooks,
-    ProfileProvider, RequestParts, ResponseParts, RetryPolicy, Runtime, RuntimeBuilder,
-    Secret, SignatureVersion, Sleeper, StaticProvider, Timeouts, WaiterConfig,
+    CachingProvider, Clock, Credentials, CredentialsProvider, CredentialsSource,
+    CredentialsUriProvider, DefaultChain, EcsRamRoleProvider, EnvProvider, Hooks,
+    OidcRoleArnProvider, RamRoleArnProvider, RequestParts, ResponseParts, RetryPolicy,
+    Runtime, RuntimeBuilder, Secret, SignatureVersion, Sleeper, StaticProvider,
+    StsEndpoint, Timeouts, WaiterConfig,
 };

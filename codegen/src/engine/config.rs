@@ -22,9 +22,11 @@ pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
     let rt = &cx.rt;
     quote! {
         pub use #rt::{
-            ChainProvider, Clock, Credentials, CredentialsProvider, EnvProvider, Hooks,
-            ProfileProvider, RequestParts, ResponseParts, RetryPolicy, Runtime, RuntimeBuilder,
-            Secret, SignatureVersion, Sleeper, StaticProvider, Timeouts, WaiterConfig,
+            CachingProvider, Clock, Credentials, CredentialsProvider, CredentialsSource,
+            CredentialsUriProvider, DefaultChain, EcsRamRoleProvider, EnvProvider, Hooks,
+            OidcRoleArnProvider, RamRoleArnProvider, RequestParts, ResponseParts, RetryPolicy,
+            Runtime, RuntimeBuilder, Secret, SignatureVersion, Sleeper, StaticProvider,
+            StsEndpoint, Timeouts, WaiterConfig,
         };
     }
 }
