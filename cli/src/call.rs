@@ -85,7 +85,15 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
     let mut request = RpcRequest::new(op.action, dataworks_di::meta::API_VERSION);
     for (name, value) in split.params {
         // Validation passed, so every name is the operation's own (a `'static` str).
-        let name: Cow<'static, str> = op.param(&name).map_or(name.into(), |p| p.name.into());
+        let param = op.param(&name);
+        // A document is sent as the user wrote it, less a root `"$schema"` (for editors).
+        let value = match param.map(|p| &p.kind) {
+            Some(dwdi_runtime::describe::ParamKind::JsonString { .. }) => {
+                dwdi_validate::remove_schema_member(value)
+            }
+            _ => value,
+        };
+        let name: Cow<'static, str> = param.map_or(name.into(), |p| p.name.into());
         request = request.param(name, value);
     }
 

@@ -132,8 +132,11 @@ async fn flow() -> Result<(), Box<dyn std::error::Error>> {
         .async_process_id(process)
         .wait_for_config_process(&waiter)
         .await?;
-    let problems = DocumentValidator::new(dataworks_di::documents::TASK_CONTENT_SCHEMA)?
-        .validate(&content, false);
+    let problems = DocumentValidator::new(
+        dataworks_di::documents::TASK_CONTENT_SCHEMA,
+        dataworks_di::documents::TASK_CONTENT_RULES,
+    )?
+    .validate(&content, false);
     let doc: dataworks_di::documents::TaskContent = serde_json::from_str(&content)?;
     let tables: Vec<String> = doc
         .steps
@@ -217,7 +220,10 @@ async fn flow() -> Result<(), Box<dyn std::error::Error>> {
         r#"{"steps":[{"category":"reader","parameter":{"conection":[{"table":["orders"]}]}}]}"#;
     println!("\n[!] A mistake caught before submission: a TaskParam with a misspelt member");
     println!("    {mistake}");
-    let validator = DocumentValidator::new(dataworks_di::documents::TASK_PARAM_SCHEMA)?;
+    let validator = DocumentValidator::new(
+        dataworks_di::documents::TASK_PARAM_SCHEMA,
+        dataworks_di::documents::TASK_PARAM_RULES,
+    )?;
     for p in validator.validate(mistake, false) {
         println!(
             "    task-param:{}:{}: {:?}: {}: {}",

@@ -30,6 +30,15 @@ impl DocumentKind {
             DocumentKind::StartParam => dataworks_di::documents::START_PARAM_SCHEMA,
         }
     }
+
+    /// The generated rules file's text (what dwdi checks beyond the schema).
+    pub fn rules(self) -> &'static str {
+        match self {
+            DocumentKind::TaskParam => dataworks_di::documents::TASK_PARAM_RULES,
+            DocumentKind::TaskContent => dataworks_di::documents::TASK_CONTENT_RULES,
+            DocumentKind::StartParam => dataworks_di::documents::START_PARAM_RULES,
+        }
+    }
 }
 
 /// Output formats for findings.
@@ -80,7 +89,7 @@ pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
 /// Validates every file and reports all problems. Exit 2 if any file could not be read (the
 /// others are still checked and reported), else 1 if any is invalid, else 0.
 pub fn validate(args: ValidateArgs) -> Exit {
-    let validator = match DocumentValidator::new(args.kind.schema()) {
+    let validator = match DocumentValidator::new(args.kind.schema(), args.kind.rules()) {
         Ok(v) => v,
         Err(e) => {
             output::error(&e.to_string());

@@ -155,15 +155,21 @@ fn every_file_of_the_invalid_corpus_is_invalid_at_its_mistake() {
     // The corpus covers every kind of error a document can have (warnings, which `--strict`
     // makes errors, are in the valid corpus).
     let expected = [
+        "any-of",
+        "contains",
         "duplicate-member",
         "encoding",
         "enum",
+        "min-items",
         "minimum",
         "required",
         "rule",
         "syntax",
         "type",
+        "undocumented-member",
+        "unique-items",
         "unknown-member",
+        "wrong-kind",
     ];
     assert_eq!(
         kinds_seen.iter().map(String::as_str).collect::<Vec<_>>(),

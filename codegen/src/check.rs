@@ -196,6 +196,46 @@ fn check_doc_field(spec: &Spec, field: &DocField, at: &str, out: &mut Problems) 
     need("items", field.items.is_some(), ty == DocType::Array);
     need("values", field.values.is_some(), ty == DocType::Map);
     need("shape", field.shape.is_some(), ty == DocType::Shape);
+    need(
+        "variants",
+        field.variants.is_some(),
+        ty == DocType::Variants,
+    );
+    need("by", field.by.is_some(), ty == DocType::Variants);
+    need(
+        "minItems",
+        field.min_items.is_some(),
+        field.min_items.is_some() && ty == DocType::Array,
+    );
+    need(
+        "contains",
+        field.contains.is_some(),
+        field.contains.is_some() && ty == DocType::Array,
+    );
+    need(
+        "requireAnyOf",
+        field.require_any_of.is_some(),
+        field.require_any_of.is_some() && ty == DocType::Object,
+    );
+    for (value, shape) in field.variants.iter().flatten() {
+        if !spec.shapes.contains_key(shape) {
+            out.push((
+                format!("{at}/variants/{}", escape_token(value)),
+                format!(
+                    "shape `{shape}` is not declared; declared shapes: {}",
+                    keys(&spec.shapes)
+                ),
+            ));
+        }
+    }
+    for key in field.require_any_of.iter().flatten() {
+        if !field.fields.as_ref().is_some_and(|f| f.contains_key(key)) {
+            out.push((
+                format!("{at}/requireAnyOf"),
+                format!("`{key}` is not a member of this object"),
+            ));
+        }
+    }
     for (key, name) in [("enum", &field.enum_name), ("keys", &field.keys)] {
         if let Some(name) = name
             && !spec.enums.contains_key(name)

@@ -231,9 +231,47 @@ pub struct DocField {
     /// For `integer`: the smallest accepted value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
+    /// For `array`: the fewest items accepted (an empty list of tables selects nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    /// For `array`: no item may repeat.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unique_items: bool,
+    /// For `array` of objects: how many items must have a member equal to a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<DocContains>,
+    /// For `object`: at least one of these members must be present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_any_of: Option<Vec<String>>,
+    /// For `variants`: the sibling member whose value picks the shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// For `variants`: the value of the `by` member → the shared shape the member has then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<IndexMap<String, String>>,
+    /// Why a constraint no page states is taken (`uniqueItems`, `contains`, a required member
+    /// read off examples); the schemas and the validator's messages cite it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
     /// An example value, as the documentation shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+}
+
+/// How many items of an array must have `member` equal to `equals`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DocContains {
+    /// The member compared.
+    pub member: String,
+    /// The value counted.
+    pub equals: String,
+    /// The fewest matching items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u64>,
+    /// The most matching items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
 }
 
 /// JSON types of document members.
@@ -260,6 +298,9 @@ pub enum DocType {
     Any,
     /// A shared shape (`shape`).
     Shape,
+    /// An object whose shape is one of several shared shapes, picked by the value of a sibling
+    /// member (`by`, `variants`): a reader step's parameter and a writer step's differ.
+    Variants,
 }
 
 /// A rule over a whole document (paths are JSON pointers where `*` matches every member or

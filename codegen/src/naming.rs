@@ -148,6 +148,9 @@ pub struct NamePlan {
     pub documents: IndexMap<String, String>,
     /// The JSON Schema constant of each document, by document name.
     pub schemas: IndexMap<String, String>,
+    /// The rules file constant of each document (what dwdi checks beyond the schema), by
+    /// document name.
+    pub rules: IndexMap<String, String>,
     /// The variants of each enum, by its type name: wire value → variant.
     pub variants: IndexMap<String, IndexMap<String, String>>,
     /// The [`GATEWAY_CODE`] variant of each gateway code.
@@ -207,6 +210,12 @@ impl NamePlan {
             );
             plan.schemas.insert(name.clone(), schema.clone());
             plan.add(Scope::SchemaConsts, &schema, name, &at);
+            let rules = format!(
+                "{}_RULES",
+                snake(name).trim_start_matches("r#").to_uppercase()
+            );
+            plan.rules.insert(name.clone(), rules.clone());
+            plan.add(Scope::SchemaConsts, &rules, name, &at);
         }
         for (action, op) in &spec.operations {
             let at = format!("/operations/{}", escape_token(action));
@@ -359,6 +368,15 @@ impl NamePlan {
                     None => format!("{parent}{}", pascal(wire)),
                 };
                 self.document_object(doc, &name, field, at, at);
+            }
+            // One struct with the members of every variant (their types are the shapes').
+            DocType::Variants => {
+                let name = match &field.name {
+                    Some(n) => format!("{doc}{n}"),
+                    None => format!("{parent}{}", pascal(wire)),
+                };
+                self.documents.insert(at.to_owned(), name.clone());
+                self.add(Scope::Types, &name, doc, at);
             }
             DocType::Array => {
                 if let Some(item) = &field.items {

@@ -5,7 +5,7 @@ use crate::engine::{GENERATOR_VERSION, Settings, render_files};
 use crate::load::LoadedSpec;
 use crate::model::spec_schema_text;
 use crate::paths::SPEC_SCHEMA;
-use crate::schemas::{document_schema_text, schema_stem};
+use crate::schemas::{document_rules_text, document_schema_text, schema_stem};
 
 /// The generated crate's directory, relative to the workspace root.
 pub const GENERATED_DIR: &str = "generated";
@@ -38,6 +38,10 @@ pub fn generated_files(loaded: &LoadedSpec) -> Vec<(String, String)> {
         files.push((
             format!("{GENERATED_DIR}/schemas/{}.schema.json", schema_stem(name)),
             document_schema_text(&loaded.spec, name, doc),
+        ));
+        files.push((
+            format!("{GENERATED_DIR}/schemas/{}.rules.json", schema_stem(name)),
+            document_rules_text(&loaded.spec, name, doc),
         ));
     }
     files.sort();

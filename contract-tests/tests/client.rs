@@ -257,7 +257,9 @@ async fn generate_errors_use_their_own_documented_codes() {
         .project_id(10000)
         .task_type(TaskType::DiRealtime)
         .task_id(100)
-        .task_param(r#"{"steps":[]}"#)
+        .task_param(
+            r#"{"steps":[{"category":"reader","parameter":{"connection":[{"table":["xyx"]}]}}]}"#,
+        )
         .send()
         .await
         .expect_err("400");
@@ -409,7 +411,9 @@ async fn a_generated_client_token_is_the_same_on_every_retry() {
         .project_id(10000)
         .task_type(TaskType::DiRealtime)
         .task_id(100)
-        .task_param(r#"{"steps":[]}"#)
+        .task_param(
+            r#"{"steps":[{"category":"reader","parameter":{"connection":[{"table":["xyx"]}]}}]}"#,
+        )
         .send()
         .await
         .expect("succeeds on the retry");
@@ -438,7 +442,9 @@ async fn a_client_token_given_by_the_caller_is_sent_as_is() {
         .project_id(10000)
         .task_type(TaskType::DiRealtime)
         .task_id(100)
-        .task_param(r#"{"steps":[]}"#)
+        .task_param(
+            r#"{"steps":[{"category":"reader","parameter":{"connection":[{"table":["xyx"]}]}}]}"#,
+        )
         .client_token("ABFUOEUOTRTRJKE")
         .send()
         .await

@@ -21,7 +21,7 @@ pub struct Table {
 pub fn tables(param: &TaskParam) -> Vec<(Connection, Vec<Table>)> {
     let mut out = Vec::new();
     for step in param.steps.iter().filter(|s| s.category == category(true)) {
-        for conn in &step.parameter.connection {
+        for conn in step.parameter.connection.iter().flatten() {
             let mut list: Vec<Table> = conn
                 .table
                 .iter()
@@ -133,8 +133,11 @@ mod tests {
             {"table":["a","b"]},
             {"selectedTables":[{"dbName":"sales","schema":[{"tableInfos":[{"table":"orders"}]}]}]}]}}]}"#;
         let text = task_content(param, "t", &Job::default()).unwrap();
-        let v = dwdi_validate::DocumentValidator::new(dataworks_di::documents::TASK_CONTENT_SCHEMA)
-            .unwrap();
+        let v = dwdi_validate::DocumentValidator::new(
+            dataworks_di::documents::TASK_CONTENT_SCHEMA,
+            dataworks_di::documents::TASK_CONTENT_RULES,
+        )
+        .unwrap();
         assert_eq!(v.validate(&text, true), vec![]);
         let doc: Value = serde_json::from_str(&text).unwrap();
         let rules = &doc["steps"][1]["parameter"]["tableMappingRule"];

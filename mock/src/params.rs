@@ -37,7 +37,14 @@ pub fn validators() -> &'static HashMap<&'static str, DocumentValidator> {
     V.get_or_init(|| {
         dataworks_di::meta::DOCUMENT_SCHEMAS
             .iter()
-            .filter_map(|(name, schema)| DocumentValidator::new(schema).ok().map(|v| (*name, v)))
+            .filter_map(|(name, schema)| {
+                let (_, rules) = dataworks_di::meta::DOCUMENT_RULES
+                    .iter()
+                    .find(|(n, _)| n == name)?;
+                DocumentValidator::new(schema, rules)
+                    .ok()
+                    .map(|v| (*name, v))
+            })
             .collect()
     })
 }

@@ -148,8 +148,11 @@ async fn every_page_example_succeeds_as_written_with_the_documented_nulls() {
     assert_eq!(q["Data"]["Status"], "success");
     assert_eq!(q["Data"]["Message"], Value::Null);
     let content = q["Data"]["TaskContent"].as_str().unwrap();
-    let v = dwdi_validate::DocumentValidator::new(dataworks_di::documents::TASK_CONTENT_SCHEMA)
-        .unwrap();
+    let v = dwdi_validate::DocumentValidator::new(
+        dataworks_di::documents::TASK_CONTENT_SCHEMA,
+        dataworks_di::documents::TASK_CONTENT_RULES,
+    )
+    .unwrap();
     assert_eq!(v.validate(content, true), vec![]);
     assert!(content.contains("\"xyx\""));
     assert!(q["RequestId"].as_str().is_some());

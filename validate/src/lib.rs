@@ -2,26 +2,46 @@
 //! StartParam) before they are submitted, so that mistakes show up at once instead of when the
 //! asynchronous process fails.
 //!
-//! A [`DocumentValidator`] is built from a schema the generator emitted (`dataworks_di::
-//! documents::TASK_PARAM_SCHEMA`, ...). It reports every problem of a document at once, each with its
-//! JSON pointer, line and column, what was expected and what was found:
-//! 1. JSON Schema (draft 2020-12) for the documented members;
-//! 2. undocumented members: a near-miss of a documented one (edit distance ≤ 2, such as
-//!    `conection`) is an error with "did you mean"; others, and map keys outside the known
-//!    ones, are warnings (errors when strict);
-//! 3. the document's rules (`x-dwdi-rules`), which JSON Schema cannot express.
+//! A [`DocumentValidator`] is built from a schema the generator emitted and its sibling rules
+//! file (`dataworks_di::documents::TASK_PARAM_SCHEMA` and `TASK_PARAM_RULES`, ...). A document takes one
+//! of two paths:
+//! - the fast path ([`fast`]) reads the bytes once, with no DOM and no positions, and answers
+//!   "no problem at all" for the documents that have none;
+//! - every other document takes the diagnostic path, which reports each problem (up to
+//!   [`MAX_PROBLEMS`], then how many more) with its JSON pointer, line and column, what was
+//!   expected and what was found:
+//!   1. JSON Schema (draft 2020-12) for the documented members and every rule JSON Schema
+//!      states (`minItems`, `uniqueItems`, `contains`, `anyOf` of `required`, `if`/`then`);
+//!   2. undocumented members: a near-miss of a documented one (edit distance ≤ 2, such as
+//!      `conection`) is an error with "did you mean"; others, and map keys outside the known
+//!      ones, are warnings (errors when strict);
+//!   3. the rules of the rules file, which JSON Schema cannot state.
+//!
+//! Both paths give the same verdict; the property tests hold them to it.
 
+mod describe;
+mod fast;
 mod parse;
 pub mod position;
 pub mod rules;
+mod rules_file;
+mod send;
+mod walk;
 
-use std::collections::HashMap;
-
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use position::{Pos, Positions};
 pub use rules::Rule;
-use rules::Step;
+pub use rules_file::{KnownKeys, RulesFile};
+pub use send::{members_without_schema, remove_schema_member, without_schema_member};
+
+/// The most problems reported for one document; past it, one more line says how many more
+/// there were. Keeps output and memory bounded for hostile input.
+pub const MAX_PROBLEMS: usize = 1000;
+
+/// The UTF-8 byte order mark some editors put first; it is skipped, and positions count from
+/// after it.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -45,8 +65,9 @@ pub struct Problem {
     /// Column (1-based, in characters).
     pub column: usize,
     /// What kind of problem (`syntax`, `encoding`, `type`, `enum`, `required`, `minimum`,
-    /// `schema`, `unknown-member`, `undocumented-member`, `unknown-key`, `duplicate-member`,
-    /// `rule`).
+    /// `min-items`, `unique-items`, `contains`, `any-of`, `schema`, `unknown-member`,
+    /// `undocumented-member`, `unknown-key`, `duplicate-member`, `wrong-kind`, `rule`, and
+    /// `more` for the line saying how many problems past [`MAX_PROBLEMS`] are not shown).
     pub kind: &'static str,
     /// What was expected, where it can be said briefly.
     pub expected: Option<String>,
@@ -62,7 +83,8 @@ pub struct Report {
     /// True when the input was the document escaped in a JSON string (as copied out of an API
     /// request or response); positions then refer to the inner document.
     pub embedded: bool,
-    /// Every problem, sorted by position.
+    /// Every problem, sorted by position, at most [`MAX_PROBLEMS`] of them and then one of
+    /// kind `more` saying how many more there were.
     pub problems: Vec<Problem>,
 }
 
@@ -88,10 +110,16 @@ impl std::error::Error for SchemaError {}
 /// A validator for one kind of document.
 pub struct DocumentValidator {
     title: String,
+    schema: Value,
     compiled: jsonschema::Validator,
-    /// The schema as the walker for undocumented members needs it, compiled once.
-    nodes: Vec<Node>,
+    tree: walk::Tree,
     rules: Vec<rules::Compiled>,
+    /// The documented root members, and those of the other kinds.
+    root_members: Vec<String>,
+    other_kinds: Vec<(String, Vec<String>)>,
+    /// None when the schema uses something the fast path does not know: every document then
+    /// takes the diagnostic path.
+    fast: Option<fast::Program>,
 }
 
 impl std::fmt::Debug for DocumentValidator {
@@ -99,34 +127,51 @@ impl std::fmt::Debug for DocumentValidator {
         f.debug_struct("DocumentValidator")
             .field("title", &self.title)
             .field("rules", &self.rules.len())
+            .field("fast", &self.fast.is_some())
             .finish()
     }
 }
 
 impl DocumentValidator {
-    /// Builds a validator from a generated schema's text.
-    pub fn new(schema_text: &str) -> Result<Self, SchemaError> {
+    /// Builds a validator from a generated schema's text and its rules file's text.
+    pub fn new(schema_text: &str, rules_text: &str) -> Result<Self, SchemaError> {
         let schema: Value =
             serde_json::from_str(schema_text).map_err(|e| SchemaError(e.to_string()))?;
+        let rules: RulesFile = serde_json::from_str(rules_text)
+            .map_err(|e| SchemaError(format!("the rules file: {e}")))?;
         let compiled =
             jsonschema::draft202012::new(&schema).map_err(|e| SchemaError(e.to_string()))?;
-        let rules: Vec<Rule> = match schema.get("x-dwdi-rules") {
-            Some(r) => serde_json::from_value(r.clone()).map_err(|e| SchemaError(e.to_string()))?,
-            None => Vec::new(),
-        };
-        let rules = rules.into_iter().map(rules::Compiled::new).collect();
-        let mut nodes = Vec::new();
-        Node::compile(&schema, &schema, &mut nodes, &mut HashMap::new());
         let title = schema
             .get("title")
             .and_then(Value::as_str)
             .unwrap_or("document")
             .to_owned();
+        if let Some(id) = schema.get("$id").and_then(Value::as_str)
+            && id != rules.schema
+        {
+            return Err(SchemaError(format!(
+                "the rules file is for {}, the schema is {id}",
+                rules.schema
+            )));
+        }
+        let tree = walk::Tree::new(&schema, &rules);
+        let fast = fast::Program::compile(&schema, &rules).ok();
+        let root_members = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().filter(|k| *k != "$schema").cloned().collect())
+            .unwrap_or_default();
+        let other_kinds = rules.other_kinds.clone().into_iter().collect();
+        let compiled_rules = rules.rules.into_iter().map(rules::Compiled::new).collect();
         Ok(DocumentValidator {
             title,
+            schema,
             compiled,
-            nodes,
-            rules,
+            tree,
+            rules: compiled_rules,
+            root_members,
+            other_kinds,
+            fast,
         })
     }
 
@@ -135,52 +180,60 @@ impl DocumentValidator {
         &self.title
     }
 
+    /// True when documents without problems are told so by the fast path.
+    pub fn has_fast_path(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// The fast path alone: true when it is sure `bytes` (after a BOM) has no problem at all;
+    /// false when only the diagnostic path can tell.
+    pub fn fast_path_clean(&self, bytes: &[u8]) -> bool {
+        let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+        self.fast.as_ref().is_some_and(|f| f.clean(bytes))
+    }
+
+    /// The diagnostic path alone (what [`DocumentValidator::check_bytes`] does for a document
+    /// the fast path cannot clear).
+    pub fn diagnose_bytes(&self, bytes: &[u8], strict: bool) -> Report {
+        let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.diagnose(text, strict),
+            Err(e) => not_utf8(bytes, &e),
+        }
+    }
+
     /// Every problem of `text`, sorted by position. `strict` turns warnings into errors.
     pub fn validate(&self, text: &str, strict: bool) -> Vec<Problem> {
         self.check(text, strict).problems
     }
 
-    /// Checks raw bytes: invalid UTF-8 is reported with its position, not as a crash.
+    /// Checks raw bytes: invalid UTF-8 is reported with its position, not as a crash; a UTF-8
+    /// BOM is skipped.
     pub fn check_bytes(&self, bytes: &[u8], strict: bool) -> Report {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => self.check(text, strict),
-            Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
-                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-                let column = String::from_utf8_lossy(&valid[line_start..])
-                    .chars()
-                    .count()
-                    + 1;
-                Report {
-                    embedded: false,
-                    problems: vec![Problem {
-                        severity: Severity::Error,
-                        pointer: String::new(),
-                        line,
-                        column,
-                        kind: "encoding",
-                        expected: Some("UTF-8 text".into()),
-                        found: Some(format!("the byte 0x{:02X}", bytes[e.valid_up_to()])),
-                        message: format!(
-                            "not UTF-8: byte 0x{:02X} at offset {} is not valid UTF-8; expected UTF-8 text",
-                            bytes[e.valid_up_to()],
-                            e.valid_up_to()
-                        ),
-                    }],
-                }
-            }
+        if self.fast_path_clean(bytes) {
+            return Report {
+                embedded: false,
+                problems: Vec::new(),
+            };
         }
+        self.diagnose_bytes(bytes, strict)
     }
 
     /// Checks a document given as text, or escaped in a JSON string as it appears in an API
     /// request or response (then `embedded` is true and positions refer to the inner text).
     pub fn check(&self, text: &str, strict: bool) -> Report {
+        self.check_bytes(text.as_bytes(), strict)
+    }
+
+    fn diagnose(&self, text: &str, strict: bool) -> Report {
         match embedded_document(text) {
-            Some(inner) => Report {
-                embedded: true,
-                problems: self.check_document(&inner, strict),
-            },
+            Some(inner) => {
+                let inner = inner.strip_prefix('\u{FEFF}').unwrap_or(&inner);
+                Report {
+                    embedded: true,
+                    problems: self.check_document(inner, strict),
+                }
+            }
             None => Report {
                 embedded: false,
                 problems: self.check_document(text, strict),
@@ -224,34 +277,29 @@ impl DocumentValidator {
                 }];
             }
         };
-        let mut found: Vec<Found> = Vec::new();
-        // The happy path asks the compiled schema for a yes first: collecting errors costs more.
+        if let Some(problem) = self.wrong_kind(text, &doc) {
+            return vec![problem];
+        }
+        let mut out = Collector::new(MAX_PROBLEMS);
         if !self.compiled.is_valid(&doc) {
             for error in self.compiled.iter_errors(&doc) {
-                let d = describe(&error);
-                found.push(Found::value(
-                    Severity::Error,
-                    error.instance_path().to_string(),
-                    d,
-                ));
+                if out.full() {
+                    out.count(Severity::Error);
+                    continue;
+                }
+                let (pointer, d) = describe::describe(&error, &self.schema);
+                out.push(Found::value(Severity::Error, pointer, d));
             }
         }
-        let mut scratch = rules::Scratch::default();
-        if let Some(root) = self.nodes.first() {
-            let mut walker = Walker {
-                nodes: &self.nodes,
-                out: &mut found,
-                steps: std::mem::take(&mut scratch.steps),
-            };
-            walker.walk(root, &doc);
-            scratch.steps = walker.steps;
-        }
+        self.tree.walk(&doc, &mut out);
         let mut breaches = Vec::new();
+        let mut scratch = rules::Scratch::default();
         for rule in &self.rules {
             rule.check(&doc, &mut breaches, &mut scratch);
         }
+        drop(scratch);
         for breach in breaches {
-            found.push(Found::value(
+            out.push(Found::value(
                 Severity::Error,
                 breach.pointer,
                 Described {
@@ -262,14 +310,14 @@ impl DocumentValidator {
                 },
             ));
         }
-        // Positions cost a walk over the text: only a document with problems, or one that
-        // repeats a member (which the parsed value hides, but parsing noticed), pays for it.
-        if found.is_empty() && !repeated {
+        drop(doc);
+        if out.is_empty() && !repeated {
             return Vec::new();
         }
-        let positions = Positions::index(text);
+        // Positions cost a walk over the text: only for the problems shown.
+        let positions = Positions::index_only(text, out.pointers());
         for d in positions.duplicates() {
-            found.push(Found::key(
+            out.push(Found::key(
                 Severity::Error,
                 format!("{}/{}", d.object, position::escape_token(&d.key)),
                 Described {
@@ -280,13 +328,31 @@ impl DocumentValidator {
                 },
             ));
         }
+        for _ in positions.duplicates().len()..positions.duplicates_total() {
+            out.count(Severity::Error);
+        }
+        // Duplicates are placed where they were found.
+        let duplicate_at: std::collections::HashMap<String, Pos> = positions
+            .duplicates()
+            .iter()
+            .map(|d| {
+                (
+                    format!("{}/{}", d.object, position::escape_token(&d.key)),
+                    d.pos,
+                )
+            })
+            .collect();
+        let (found, dropped, dropped_error) = out.finish();
         let mut problems: Vec<Problem> = found
             .into_iter()
             .map(|f| {
-                let Pos { line, column } = if f.at_key {
-                    positions.key_or_value(&f.pointer)
-                } else {
-                    positions.nearest(&f.pointer)
+                let Pos { line, column } = match (f.described.kind, f.at_key) {
+                    ("duplicate-member", _) => duplicate_at
+                        .get(&f.pointer)
+                        .copied()
+                        .unwrap_or_else(|| positions.key_or_value(&f.pointer)),
+                    (_, true) => positions.key_or_value(&f.pointer),
+                    (_, false) => positions.nearest(&f.pointer),
                 };
                 Problem {
                     severity: if strict { Severity::Error } else { f.severity },
@@ -305,7 +371,116 @@ impl DocumentValidator {
                 .cmp(&(b.line, b.column, &b.pointer, &b.message))
         });
         problems.dedup();
+        if dropped > 0 {
+            let last = problems.last().map_or(Pos { line: 1, column: 1 }, |p| Pos {
+                line: p.line,
+                column: p.column,
+            });
+            problems.push(Problem {
+                severity: if dropped_error || strict {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                pointer: String::new(),
+                line: last.line,
+                column: last.column,
+                kind: "more",
+                expected: None,
+                found: Some(format!("{dropped} more")),
+                message: format!(
+                    "and {dropped} more problem{} not shown (at most {MAX_PROBLEMS} are listed per document)",
+                    if dropped == 1 { "" } else { "s" }
+                ),
+            });
+        }
         problems
+    }
+
+    /// A non-empty object none of whose members is a documented root member of this kind:
+    /// the wrong document was given. Names the kind it looks like, if any.
+    fn wrong_kind(&self, text: &str, doc: &Value) -> Option<Problem> {
+        let members = doc.as_object()?;
+        let own = |k: &String| k == "$schema" || self.root_members.contains(k);
+        if members.is_empty() || self.root_members.is_empty() || members.keys().any(own) {
+            return None;
+        }
+        // A misspelt member of this kind is a typo ("did you mean"), not another kind.
+        if members
+            .keys()
+            .any(|k| did_you_mean(k, self.root_members.iter().map(String::as_str)).is_some())
+        {
+            return None;
+        }
+        let best = self
+            .other_kinds
+            .iter()
+            .map(|(kind, roots)| {
+                let shared = members.keys().filter(|k| roots.contains(k)).count();
+                // The share of the kind's members the document has: `steps` alone looks more
+                // like a TaskParam (4 members) than a TaskContent (5).
+                (shared * 1000 / roots.len().max(1), kind)
+            })
+            .filter(|(n, _)| *n > 0)
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+        let found: Vec<String> = members.keys().take(8).map(|k| format!("`{k}`")).collect();
+        let expected = self
+            .root_members
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let looks = match best {
+            Some((_, kind)) => format!("; it looks like a {kind}"),
+            None => String::new(),
+        };
+        let at = Positions::index_only(text, [""]).nearest("");
+        Some(Problem {
+            severity: Severity::Error,
+            pointer: String::new(),
+            line: at.line,
+            column: at.column,
+            kind: "wrong-kind",
+            expected: Some(format!("a {} (members {expected})", self.title)),
+            found: Some(match best {
+                Some((_, kind)) => format!("a {kind}"),
+                None => format!("members {}", found.join(", ")),
+            }),
+            message: format!(
+                "none of the members {} belongs to a {}{looks}; expected a {} with the members {expected}",
+                found.join(", "),
+                self.title,
+                self.title
+            ),
+        })
+    }
+}
+
+/// Invalid UTF-8, placed.
+fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> Report {
+    let valid = &bytes[..e.valid_up_to()];
+    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count()
+        + 1;
+    let byte = bytes[e.valid_up_to()];
+    Report {
+        embedded: false,
+        problems: vec![Problem {
+            severity: Severity::Error,
+            pointer: String::new(),
+            line,
+            column,
+            kind: "encoding",
+            expected: Some("UTF-8 text".into()),
+            found: Some(format!("the byte 0x{byte:02X}")),
+            message: format!(
+                "not UTF-8: byte 0x{byte:02X} at offset {} is not valid UTF-8; expected UTF-8 text",
+                e.valid_up_to()
+            ),
+        }],
     }
 }
 
@@ -315,19 +490,23 @@ fn embedded_document(text: &str) -> Option<String> {
         return None;
     }
     let inner: String = serde_json::from_str(text).ok()?;
-    inner.trim_start().starts_with(['{', '[']).then_some(inner)
+    inner
+        .trim_start_matches('\u{FEFF}')
+        .trim_start()
+        .starts_with(['{', '['])
+        .then_some(inner)
 }
 
 /// A problem's kind and words, before it is placed.
-struct Described {
-    kind: &'static str,
-    expected: Option<String>,
-    found: Option<String>,
-    message: String,
+pub(crate) struct Described {
+    pub(crate) kind: &'static str,
+    pub(crate) expected: Option<String>,
+    pub(crate) found: Option<String>,
+    pub(crate) message: String,
 }
 
 /// A problem before it is placed: whether it concerns a member's name or its value.
-struct Found {
+pub(crate) struct Found {
     severity: Severity,
     pointer: String,
     described: Described,
@@ -335,7 +514,7 @@ struct Found {
 }
 
 impl Found {
-    fn value(severity: Severity, pointer: String, described: Described) -> Self {
+    pub(crate) fn value(severity: Severity, pointer: String, described: Described) -> Self {
         Found {
             severity,
             pointer,
@@ -344,7 +523,7 @@ impl Found {
         }
     }
 
-    fn key(severity: Severity, pointer: String, described: Described) -> Self {
+    pub(crate) fn key(severity: Severity, pointer: String, described: Described) -> Self {
         Found {
             severity,
             pointer,
@@ -354,190 +533,73 @@ impl Found {
     }
 }
 
-/// A schema (after following one local `$ref`) as the walker needs it: what it documents of
-/// an object, a map and an array. Children are indices into the validator's node list.
-#[derive(Debug, Default)]
-struct Node {
-    /// `properties`: each documented member with its schema, in the schema's order.
-    props: Option<Vec<(String, usize)>>,
-    /// `additionalProperties` (when there are no `properties`): the values' schema and the
-    /// known keys (`x-dwdi-known-keys`).
-    map: Option<(usize, Vec<String>)>,
-    /// `items`.
-    items: Option<usize>,
+/// The problems found so far: the first [`MAX_PROBLEMS`] errors and warnings kept (errors
+/// first when there are more), the rest only counted, so that memory stays bounded whatever
+/// the input.
+pub(crate) struct Collector {
+    errors: Vec<Found>,
+    warnings: Vec<Found>,
+    cap: usize,
+    dropped: usize,
+    dropped_error: bool,
 }
 
-impl Node {
-    /// Compiles `schema` (and what it leads to) into `nodes`, once per distinct schema, and
-    /// returns its index.
-    fn compile(
-        root: &Value,
-        schema: &Value,
-        nodes: &mut Vec<Node>,
-        seen: &mut HashMap<*const Value, usize>,
-    ) -> usize {
-        // Follows a local `$ref` (`#/$defs/Name`), once.
-        let schema = match schema.get("$ref").and_then(Value::as_str) {
-            Some(r) => r
-                .strip_prefix('#')
-                .and_then(|p| root.pointer(p))
-                .unwrap_or(schema),
-            None => schema,
+impl Collector {
+    fn new(cap: usize) -> Self {
+        Collector {
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            cap,
+            dropped: 0,
+            dropped_error: false,
+        }
+    }
+
+    /// No more errors are kept.
+    fn full(&self) -> bool {
+        self.errors.len() >= self.cap
+    }
+
+    fn is_empty(&self) -> bool {
+        self.errors.is_empty() && self.warnings.is_empty() && self.dropped == 0
+    }
+
+    /// A problem past the cap: counted, not kept.
+    fn count(&mut self, severity: Severity) {
+        self.dropped += 1;
+        self.dropped_error |= severity == Severity::Error;
+    }
+
+    pub(crate) fn push(&mut self, found: Found) {
+        let list = match found.severity {
+            Severity::Error => &mut self.errors,
+            Severity::Warning => &mut self.warnings,
         };
-        if let Some(id) = seen.get(&(schema as *const Value)) {
-            return *id;
-        }
-        let id = nodes.len();
-        nodes.push(Node::default());
-        seen.insert(schema as *const Value, id);
-        let props = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .map(|props| {
-                props
-                    .iter()
-                    .map(|(k, s)| (k.clone(), Node::compile(root, s, nodes, seen)))
-                    .collect()
-            });
-        let map = match (&props, schema.get("additionalProperties")) {
-            (None, Some(values)) => {
-                let known = schema
-                    .get("x-dwdi-known-keys")
-                    .and_then(Value::as_array)
-                    .map(|k| {
-                        k.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Some((Node::compile(root, values, nodes, seen), known))
-            }
-            _ => None,
-        };
-        let items = schema
-            .get("items")
-            .map(|items| Node::compile(root, items, nodes, seen));
-        nodes[id] = Node { props, map, items };
-        id
-    }
-
-    /// The schema of the documented member `key`.
-    fn prop(props: &[(String, usize)], key: &str) -> Option<usize> {
-        props.iter().find(|(k, _)| k == key).map(|(_, id)| *id)
-    }
-}
-
-/// Walks the document alongside its schema to judge members the schema does not describe.
-/// It allocates only when it finds something (and for its list of steps).
-struct Walker<'a, 'v> {
-    nodes: &'a [Node],
-    out: &'a mut Vec<Found>,
-    steps: Vec<Step<'v>>,
-}
-
-impl<'a, 'v> Walker<'a, 'v> {
-    fn pointer(&self) -> String {
-        rules::render(&[], &self.steps)
-    }
-
-    fn walk(&mut self, node: &'a Node, value: &'v Value) {
-        match value {
-            Value::Object(members) => {
-                if let Some(props) = &node.props {
-                    if members.keys().any(|k| Node::prop(props, k).is_none()) {
-                        self.unknown_members(props, members);
-                    }
-                    for (key, child) in members {
-                        if let Some(id) = Node::prop(props, key) {
-                            self.steps.push(Step::Key(key));
-                            self.walk(&self.nodes[id], child);
-                            self.steps.pop();
-                        }
-                    }
-                } else if let Some((values, known)) = &node.map {
-                    for (key, child) in members {
-                        self.steps.push(Step::Key(key));
-                        if !known.is_empty() && !known.iter().any(|k| k == key) {
-                            let hint = did_you_mean(key, known.iter().map(String::as_str))
-                                .map(|k| format!("did you mean `{k}`? "))
-                                .unwrap_or_default();
-                            let pointer = self.pointer();
-                            self.out.push(Found::key(
-                                Severity::Warning,
-                                pointer,
-                                Described {
-                                    kind: "unknown-key",
-                                    expected: Some(format!("one of {}", known.join(", "))),
-                                    found: Some(format!("`{key}`")),
-                                    message: format!(
-                                        "`{key}` is not a documented key; {hint}expected one of {}",
-                                        known.join(", ")
-                                    ),
-                                },
-                            ));
-                        }
-                        self.walk(&self.nodes[*values], child);
-                        self.steps.pop();
-                    }
-                }
-            }
-            Value::Array(items) => {
-                if let Some(id) = node.items {
-                    for (i, item) in items.iter().enumerate() {
-                        self.steps.push(Step::Index(i));
-                        self.walk(&self.nodes[id], item);
-                        self.steps.pop();
-                    }
-                }
-            }
-            _ => {}
+        if list.len() >= self.cap {
+            self.count(found.severity);
+        } else {
+            list.push(found);
         }
     }
 
-    fn unknown_members(&mut self, props: &[(String, usize)], members: &'v Map<String, Value>) {
-        for key in members.keys() {
-            if Node::prop(props, key).is_some() {
-                continue;
-            }
-            self.steps.push(Step::Key(key));
-            let at = self.pointer();
-            self.steps.pop();
-            // A near-miss of a documented member that is not there is almost surely a typo.
-            let missing = props
-                .iter()
-                .map(|(p, _)| p.as_str())
-                .filter(|p| !members.contains_key(*p));
-            match did_you_mean(key, missing) {
-                Some(near) => self.out.push(Found::key(
-                    Severity::Error,
-                    at,
-                    Described {
-                        kind: "unknown-member",
-                        expected: Some(format!("`{near}`")),
-                        found: Some(format!("`{key}`")),
-                        message: format!("unknown member `{key}`; did you mean `{near}`?"),
-                    },
-                )),
-                None => self.out.push(Found::key(
-                    Severity::Warning,
-                    at,
-                    Described {
-                        kind: "undocumented-member",
-                        expected: None,
-                        found: Some(format!("`{key}`")),
-                        message: format!(
-                            "undocumented member `{key}` (allowed; documented members here: {})",
-                            props
-                                .iter()
-                                .map(|(p, _)| p.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    },
-                )),
-            }
+    /// The pointers of the problems kept so far.
+    fn pointers(&self) -> impl Iterator<Item = &str> {
+        self.errors
+            .iter()
+            .chain(&self.warnings)
+            .map(|f| f.pointer.as_str())
+    }
+
+    /// The problems to show (errors first, at most the cap), and (how many more, whether one
+    /// of those is an error).
+    fn finish(mut self) -> (Vec<Found>, usize, bool) {
+        let room = self.cap.saturating_sub(self.errors.len());
+        if self.warnings.len() > room {
+            self.dropped += self.warnings.len() - room;
+            self.warnings.truncate(room);
         }
+        self.errors.append(&mut self.warnings);
+        (self.errors, self.dropped, self.dropped_error)
     }
 }
 
@@ -568,69 +630,4 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
-}
-
-/// jsonschema's error, rewritten to say what was expected and what was found.
-fn describe(error: &jsonschema::ValidationError<'_>) -> Described {
-    use jsonschema::error::{TypeKind, ValidationErrorKind as K};
-    let found = error.instance();
-    let (kind, expected, found_text, message) = match error.kind() {
-        K::Enum { options } => {
-            let expected = options
-                .as_array()
-                .map(|o| {
-                    o.iter()
-                        .map(Value::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            let message = format!("{found} is not an accepted value; expected one of {expected}");
-            (
-                "enum",
-                Some(format!("one of {expected}")),
-                Some(found.to_string()),
-                message,
-            )
-        }
-        K::Required { property } => (
-            "required",
-            Some(format!("the member {property}")),
-            Some("no such member".into()),
-            format!("missing required member {property}"),
-        ),
-        K::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => format!("{ts:?}"),
-            };
-            let found_text = kind_of(found);
-            let message = format!("expected {expected}, found {found_text}");
-            ("type", Some(expected), Some(found_text), message)
-        }
-        K::Minimum { limit } => (
-            "minimum",
-            Some(format!("at least {limit}")),
-            Some(found.to_string()),
-            format!("{found} is too small; expected at least {limit}"),
-        ),
-        _ => ("schema", None, None, error.to_string()),
-    };
-    Described {
-        kind,
-        expected,
-        found: found_text,
-        message,
-    }
-}
-
-fn kind_of(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string {s:?}"),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
-    }
 }

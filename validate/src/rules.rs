@@ -1,5 +1,5 @@
 //! Rules over a whole document that JSON Schema cannot express. The spec declares them; the
-//! generated schemas carry them as `x-dwdi-rules`; this module checks them.
+//! generated rules files (`<document>.rules.json`) carry them; this module checks them.
 //!
 //! Paths are JSON pointers in which `*` matches every member or item.
 
@@ -24,19 +24,9 @@ pub enum Rule {
         values: String,
         /// Where the referred-to values are.
         among: String,
-    },
-    /// Exactly `exactly` items at `items` have `field` equal to `equals`.
-    Count {
-        /// What the rule is for.
-        description: String,
-        /// Where the items are.
-        items: String,
-        /// The member compared.
-        field: String,
-        /// The value counted.
-        equals: String,
-        /// How many there must be.
-        exactly: usize,
+        /// Why the rule is taken, when no page states it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<String>,
     },
     /// For items at `items`, the `value` of an item whose `key` is `to` must be allowed for the
     /// `value` of the item whose `key` is `from` (e.g. a writer's stepType for the reader's).
@@ -55,15 +45,9 @@ pub enum Rule {
         to: String,
         /// The deciding item's value → the allowed values.
         allowed: IndexMap<String, Vec<String>>,
-    },
-    /// Each object at `at` has at least one of `keys`.
-    AnyOfKeys {
-        /// What the rule is for.
-        description: String,
-        /// Where the objects are.
-        at: String,
-        /// The keys, one of which must be present.
-        keys: Vec<String>,
+        /// Why the rule is taken, when no page states it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<String>,
     },
     /// Within each value at `within`, the values at the (relative) `values` paths are unique.
     Unique {
@@ -73,6 +57,9 @@ pub enum Rule {
         within: String,
         /// Relative paths of the values that must not repeat.
         values: Vec<String>,
+        /// Why the rule is taken, when no page states it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<String>,
     },
 }
 
@@ -81,8 +68,7 @@ impl Rule {
     pub fn paths(&self) -> Vec<(&'static str, &str)> {
         match self {
             Rule::Reference { values, among, .. } => vec![("values", values), ("among", among)],
-            Rule::Count { items, .. } | Rule::Pair { items, .. } => vec![("items", items)],
-            Rule::AnyOfKeys { at, .. } => vec![("at", at)],
+            Rule::Pair { items, .. } => vec![("items", items)],
             Rule::Unique { within, values, .. } => std::iter::once(("within", within.as_str()))
                 .chain(values.iter().map(|v| ("values", v.as_str())))
                 .collect(),
@@ -363,47 +349,6 @@ impl Compiled {
                     }
                 });
             }
-            Rule::Count {
-                items,
-                field,
-                equals,
-                exactly,
-                description,
-            } => {
-                let path = &self.paths[0];
-                let is_match = |item: &Value| {
-                    item.get(field)
-                        .is_some_and(|v| text_of(v) == equals.as_str())
-                };
-                let mut count = 0;
-                path.visit(doc, steps, &mut |_, item| {
-                    count += usize::from(is_match(item))
-                });
-                if count != *exactly {
-                    let mut matching = Vec::new();
-                    path.visit(doc, steps, &mut |at, item| {
-                        if is_match(item) {
-                            matching.push(render(&[], at));
-                        }
-                    });
-                    let pointer = match matching.get(*exactly) {
-                        Some(extra) => extra.clone(),
-                        None => parent(items),
-                    };
-                    out.push(Breach {
-                        pointer,
-                        message: format!(
-                            "{description} Expected exactly {exactly} item with {field} \"{equals}\", found {}{}",
-                            matching.len(),
-                            if matching.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" ({})", matching.join(", "))
-                            }
-                        ),
-                    });
-                }
-            }
             Rule::Pair {
                 key,
                 value,
@@ -446,26 +391,6 @@ impl Compiled {
                         }
                     });
                 }
-            }
-            Rule::AnyOfKeys {
-                keys, description, ..
-            } => {
-                self.paths[0].visit(doc, steps, &mut |at, v| {
-                    if let Value::Object(map) = v
-                        && !keys.iter().any(|k| map.contains_key(k))
-                    {
-                        out.push(Breach {
-                            pointer: render(&[], at),
-                            message: format!(
-                                "{description} Expected the member {}, found neither",
-                                keys.iter()
-                                    .map(|k| format!("`{k}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(" or ")
-                            ),
-                        });
-                    }
-                });
             }
             Rule::Unique { description, .. } => {
                 let (within, values) = (&self.paths[0], &self.paths[1..]);
@@ -510,14 +435,6 @@ fn first_at<'v>(paths: &'v [Path], scope: &'v Value, text: &str) -> Option<Vec<S
         }
     }
     first
-}
-
-/// The path up to its first wildcard, as a pointer to report at.
-fn parent(path: &str) -> String {
-    match path.find("/*") {
-        Some(i) => path[..i].to_owned(),
-        None => path.to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -566,6 +483,7 @@ mod tests {
             description: "Unique.".into(),
             within: "/c/*".into(),
             values: vec!["/table/*".into()],
+            decision: None,
         };
         let pointers: Vec<String> = check(&rule, &doc)
             .into_iter()

@@ -8,11 +8,10 @@ use std::collections::BTreeMap;
 
 use dataworks_di::documents::{
     Connection, SchemaTables, SelectedTables, StartParam, StartParamErrorLimit,
-    StartParamFailoverLimit, TableInfo, TaskContent, TaskContentCreateTableInfo,
-    TaskContentDataColumn, TaskContentDatasourceMapping, TaskContentExtend, TaskContentHop,
-    TaskContentOrder, TaskContentPrimaryKeyInfo, TaskContentStep, TaskContentStepParameter,
-    TaskContentTableMappingRule, TaskContentTableRule, TaskParam, TaskParamStep,
-    TaskParamStepParameter,
+    StartParamFailoverLimit, TableInfo, TableMappingRule, TableMappingRuleCreateTableInfo,
+    TableMappingRuleDataColumn, TableMappingRuleDatasourceMapping, TableMappingRulePrimaryKeyInfo,
+    TableMappingRuleTableRule, TaskContent, TaskContentExtend, TaskContentHop, TaskContentOrder,
+    TaskContentStep, TaskContentStepParameter, TaskParam, TaskParamStep, TaskParamStepParameter,
 };
 use dataworks_di::types::{DdlAction, StepCategory, StepType};
 use dwdi_validate::position::escape_token as escape;
@@ -23,8 +22,17 @@ use serde_json::{Map, Value, json};
 
 const CASES: u32 = 384;
 
+/// The validator of the document whose schema is `schema`, with its rules file.
 fn validator(schema: &str) -> DocumentValidator {
-    DocumentValidator::new(schema).expect("the generated schema is usable")
+    let (name, _) = dataworks_di::meta::DOCUMENT_SCHEMAS
+        .iter()
+        .find(|(_, s)| *s == schema)
+        .expect("a generated schema");
+    let (_, rules) = dataworks_di::meta::DOCUMENT_RULES
+        .iter()
+        .find(|(n, _)| n == name)
+        .expect("its rules file");
+    DocumentValidator::new(schema, rules).expect("the generated schema is usable")
 }
 
 // ---- Strategies: values of the typed models that keep every rule. ----
@@ -73,8 +81,8 @@ fn selected_tables() -> impl Strategy<Value = SelectedTables> {
     (
         word(),
         prop::collection::vec(
-            prop::collection::vec((word(), opt(word()), opt(any::<bool>())), 0..4),
-            0..3,
+            prop::collection::vec((word(), opt(word()), opt(any::<bool>())), 1..4),
+            1..3,
         ),
         extra(),
     )
@@ -111,8 +119,8 @@ fn connection() -> impl Strategy<Value = Connection> {
     (
         // Each connection names its tables: table, selectedTables or both.
         0..3u8,
-        prop::collection::vec(word(), 0..4),
-        prop::collection::vec(selected_tables(), 0..3),
+        prop::collection::vec(word(), 1..4),
+        prop::collection::vec(selected_tables(), 1..3),
         opt(word()),
         opt(word()),
         extra(),
@@ -129,31 +137,67 @@ fn connection() -> impl Strategy<Value = Connection> {
 }
 
 fn task_param() -> impl Strategy<Value = TaskParam> {
-    let step = (
-        prop_oneof![Just(StepCategory::Reader), Just(StepCategory::Writer)],
+    // One reader, whose connections name the tables, and writers with their destination.
+    let reader = (
         opt(word()),
         opt(step_type()),
-        prop::collection::vec(connection(), 0..3),
+        prop::collection::vec(connection(), 1..3),
         extra(),
         extra(),
     )
         .prop_map(
-            |(category, name, step_type, connection, extra, parameter_extra)| TaskParamStep {
-                category,
+            |(name, step_type, connection, extra, parameter_extra)| TaskParamStep {
+                category: StepCategory::Reader,
                 name,
                 step_type,
                 parameter: TaskParamStepParameter {
-                    connection,
+                    connection: Some(connection),
+                    datasource: None,
+                    table_mapping_rule: None,
+                    write_mode: None,
                     extra: parameter_extra,
                 },
                 extra,
             },
         );
-    (prop::collection::vec(step, 0..4), extra())
-        .prop_map(|(steps, extra)| TaskParam { steps, extra })
+    let writer = (opt(word()), word(), opt(word()), extra()).prop_map(
+        |(name, datasource, write_mode, extra)| TaskParamStep {
+            category: StepCategory::Writer,
+            name,
+            // Writers the docs support for a mysql reader, whatever the reader.
+            step_type: Some(StepType::Odps),
+            parameter: TaskParamStepParameter {
+                connection: None,
+                datasource: Some(datasource),
+                table_mapping_rule: None,
+                write_mode,
+                extra: Map::new(),
+            },
+            extra,
+        },
+    );
+    (
+        reader,
+        prop::collection::vec(writer, 0..3),
+        any::<Index>(),
+        opt(word()),
+        extra(),
+    )
+        .prop_map(|(reader, writers, at, version, extra)| {
+            let mut steps = writers;
+            let at = at.index(steps.len() + 1);
+            steps.insert(at, reader);
+            TaskParam {
+                r#type: None,
+                version,
+                setting: None,
+                steps,
+                extra,
+            }
+        })
 }
 
-fn table_rule() -> impl Strategy<Value = TaskContentTableRule> {
+fn table_rule() -> impl Strategy<Value = TableMappingRuleTableRule> {
     let column = (
         opt(word()),
         opt(word()),
@@ -166,7 +210,7 @@ fn table_rule() -> impl Strategy<Value = TaskContentTableRule> {
     )
         .prop_map(
             |(name, r#type, index, column_size, digit, new_digit, comment, primary_key)| {
-                TaskContentDataColumn {
+                TableMappingRuleDataColumn {
                     name,
                     r#type,
                     index,
@@ -186,7 +230,7 @@ fn table_rule() -> impl Strategy<Value = TaskContentTableRule> {
         opt(prop::collection::vec(column, 0..3)),
     )
         .prop_map(|(schema_name, table_name, index_type, data_column)| {
-            TaskContentCreateTableInfo {
+            TableMappingRuleCreateTableInfo {
                 schema_name,
                 table_name,
                 index_type,
@@ -196,7 +240,7 @@ fn table_rule() -> impl Strategy<Value = TaskContentTableRule> {
         });
     let primary_key =
         (opt(prop::collection::vec(word(), 0..3)), opt(word())).prop_map(|(column, r#type)| {
-            TaskContentPrimaryKeyInfo {
+            TableMappingRulePrimaryKeyInfo {
                 column,
                 r#type,
                 extra: Map::new(),
@@ -214,7 +258,7 @@ fn table_rule() -> impl Strategy<Value = TaskContentTableRule> {
                 (hour_delta_enable, day_delta_enable),
                 primary_key_info,
                 dst_create_table_info,
-            )| TaskContentTableRule {
+            )| TableMappingRuleTableRule {
                 src_db_name,
                 src_table,
                 dst_table,
@@ -228,11 +272,11 @@ fn table_rule() -> impl Strategy<Value = TaskContentTableRule> {
         )
 }
 
-fn step_parameter() -> impl Strategy<Value = TaskContentStepParameter> {
+fn step_parameter() -> impl Strategy<Value = (TaskContentStepParameter, TaskContentStepParameter)> {
     let mapping = (
         opt(prop::collection::vec(
             (opt(word()), opt(prop::collection::vec(table_rule(), 0..3))).prop_map(
-                |(src_datasource_name, table_rule)| TaskContentDatasourceMapping {
+                |(src_datasource_name, table_rule)| TableMappingRuleDatasourceMapping {
                     src_datasource_name,
                     table_rule,
                     extra: Map::new(),
@@ -242,29 +286,37 @@ fn step_parameter() -> impl Strategy<Value = TaskContentStepParameter> {
         )),
         opt(0..1000i64),
     )
-        .prop_map(
-            |(datasource, total_table_mapping)| TaskContentTableMappingRule {
-                datasource,
-                total_table_mapping,
-                extra: Map::new(),
-            },
-        );
+        .prop_map(|(datasource, total_table_mapping)| TableMappingRule {
+            datasource,
+            total_table_mapping,
+            extra: Map::new(),
+        });
+    // A reader's parameter and a writer's, the caller picks by the step's category.
     (
-        opt(prop::collection::vec(connection(), 0..3)),
-        opt(word()),
+        prop::collection::vec(connection(), 1..3),
+        word(),
         opt(mapping),
         opt(word()),
         extra(),
     )
         .prop_map(
             |(connection, datasource, table_mapping_rule, write_mode, extra)| {
-                TaskContentStepParameter {
-                    connection,
-                    datasource,
-                    table_mapping_rule,
-                    write_mode,
-                    extra,
-                }
+                (
+                    TaskContentStepParameter {
+                        connection: Some(connection),
+                        datasource: None,
+                        table_mapping_rule: None,
+                        write_mode: None,
+                        extra: extra.clone(),
+                    },
+                    TaskContentStepParameter {
+                        connection: None,
+                        datasource: Some(datasource),
+                        table_mapping_rule,
+                        write_mode,
+                        extra,
+                    },
+                )
             },
         )
 }
@@ -295,7 +347,7 @@ fn task_content() -> impl Strategy<Value = TaskContent> {
                     step_type: reader_type.clone(),
                     category: StepCategory::Reader,
                     name: format!("{}_0", names[0]),
-                    parameter: parameters.remove(0),
+                    parameter: parameters.remove(0).0,
                     extra: Map::new(),
                 }];
                 for (i, (pick, any_type)) in writers.into_iter().enumerate() {
@@ -308,7 +360,7 @@ fn task_content() -> impl Strategy<Value = TaskContent> {
                         step_type,
                         category: StepCategory::Writer,
                         name: format!("{}_{}", names[i + 1], i + 1),
-                        parameter: parameters.remove(0),
+                        parameter: parameters.remove(0).1,
                         extra: Map::new(),
                     });
                 }
@@ -380,6 +432,13 @@ fn start_param() -> impl Strategy<Value = StartParam> {
             ddl_mark_map: ddl.map(|m: BTreeMap<String, DdlAction>| m),
             extra,
         })
+        // Undocumented members alone make another kind of document (a `wrong-kind` error).
+        .prop_filter("a StartParam with a documented member", |s| {
+            s.extra.is_empty()
+                || s.failover_limit.is_some()
+                || s.error_limit.is_some()
+                || s.ddl_mark_map.is_some()
+        })
 }
 
 // ---- Valid documents validate and round-trip. ----
@@ -396,6 +455,32 @@ fn assert_no_errors(problems: &[Problem], text: &str) -> Result<(), TestCaseErro
     Ok(())
 }
 
+/// The fast path and the diagnostic path agree: the fast path clears exactly the documents in
+/// which the diagnostic path finds nothing (none of these documents holds an escape, a
+/// fraction or a document escaped in a string, which the fast path leaves to the other).
+fn paths_agree(validator: &DocumentValidator, text: &str) -> Result<(), TestCaseError> {
+    let fast = validator.fast_path_clean(text.as_bytes());
+    let diagnosed = validator.diagnose_bytes(text.as_bytes(), false);
+    prop_assert_eq!(
+        fast,
+        diagnosed.problems.is_empty(),
+        "fast path {} but the diagnostic path found {:#?} in\n{}",
+        if fast {
+            "cleared it"
+        } else {
+            "did not clear it"
+        },
+        diagnosed.problems,
+        text
+    );
+    prop_assert_eq!(
+        validator.check_bytes(text.as_bytes(), false),
+        diagnosed,
+        "check_bytes and the diagnostic path differ"
+    );
+    Ok(())
+}
+
 fn round_trip<T>(validator: &DocumentValidator, value: &T) -> Result<(), TestCaseError>
 where
     T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
@@ -404,6 +489,7 @@ where
         serde_json::to_string(value).expect("serializes"),
         serde_json::to_string_pretty(value).expect("serializes"),
     ] {
+        paths_agree(validator, &text)?;
         let report = validator.check_bytes(text.as_bytes(), false);
         prop_assert!(report.is_valid());
         prop_assert!(!report.embedded);
@@ -533,9 +619,23 @@ fn schema_mutations(
             }
             let props = schema.get("properties").and_then(Value::as_object);
             let values = schema.get("additionalProperties");
+            // A member whose shape a sibling picks (`allOf` of `if`/`then`): the picked shape.
+            let picked = |key: &str| {
+                schema
+                    .get("allOf")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| {
+                        c["if"]["properties"].as_object().is_some_and(|p| {
+                            p.iter().all(|(by, s)| members.get(by) == Some(&s["const"]))
+                        })
+                    })
+                    .find_map(|c| c["then"]["properties"].get(key))
+            };
             for (key, child) in members {
                 let child_schema = match props {
-                    Some(props) => props.get(key),
+                    Some(props) => picked(key).or_else(|| props.get(key)),
                     None => values,
                 };
                 if let Some(child_schema) = child_schema {
@@ -623,15 +723,14 @@ fn rule_mutations(doc: &Value, task_content: bool, out: &mut Vec<Mutation>) {
             }
         }
     }
-    if !task_content {
-        return;
-    }
     // No reader: `steps: []`, or the reader turned into a writer.
-    out.push(Mutation {
-        what: "steps emptied".into(),
-        pointer: "/steps".into(),
-        doc: with(doc, "/steps", |v| *v = json!([])),
-    });
+    if doc.get("steps").is_some() {
+        out.push(Mutation {
+            what: "steps emptied".into(),
+            pointer: "/steps".into(),
+            doc: with(doc, "/steps", |v| *v = json!([])),
+        });
+    }
     for (s, step) in steps.iter().enumerate() {
         if step["category"] == "reader" {
             out.push(Mutation {
@@ -642,11 +741,15 @@ fn rule_mutations(doc: &Value, task_content: bool, out: &mut Vec<Mutation>) {
                 }),
             });
         }
-        // A second reader.
+        // A second reader: reported at the later of the two.
         if step["category"] == "writer" {
+            let reader = steps
+                .iter()
+                .position(|r| r["category"] == "reader")
+                .unwrap_or(s);
             out.push(Mutation {
                 what: "a second reader".into(),
-                pointer: format!("/steps/{s}"),
+                pointer: format!("/steps/{}", s.max(reader)),
                 doc: with(doc, &format!("/steps/{s}/category"), |v| {
                     *v = json!("reader")
                 }),
@@ -654,8 +757,11 @@ fn rule_mutations(doc: &Value, task_content: bool, out: &mut Vec<Mutation>) {
         }
     }
     // A writer the mysql reader does not support.
-    if steps.first().is_some_and(|r| r["stepType"] == "mysql") {
-        for s in 1..steps.len() {
+    if steps
+        .iter()
+        .any(|r| r["category"] == "reader" && r["stepType"] == "mysql")
+    {
+        for s in (0..steps.len()).filter(|s| steps[*s]["category"] == "writer") {
             let at = format!("/steps/{s}/stepType");
             out.push(Mutation {
                 what: "an unsupported writer for a mysql reader".into(),
@@ -663,6 +769,9 @@ fn rule_mutations(doc: &Value, task_content: bool, out: &mut Vec<Mutation>) {
                 doc: with(doc, &at, |v| *v = json!("mysql")),
             });
         }
+    }
+    if !task_content {
+        return;
     }
     // A hop naming no step.
     for (h, _) in doc["order"]["hops"]
@@ -701,6 +810,7 @@ fn assert_rejected(
     prop_assert!(!all.is_empty(), "the whole document can always be mutated");
     let m = &all[pick.index(all.len())];
     let text = serde_json::to_string_pretty(&m.doc).expect("serializes");
+    paths_agree(validator, &text)?;
     let report = validator.check(&text, false);
     prop_assert!(
         !report.is_valid(),
@@ -761,7 +871,7 @@ fn the_mutations_cover_every_kind() {
              "parameter": {"connection": [{"table": ["a"], "selectedTables": [
                  {"dbName": "d", "schema": [{"tableInfos": [{"table": "t"}]}]}]}]}},
             {"stepType": "holo", "category": "writer", "name": "w",
-             "parameter": {"tableMappingRule": {"totalTableMapping": 1}}}
+             "parameter": {"datasource": "h", "tableMappingRule": {"totalTableMapping": 1}}}
         ],
         "order": {"hops": [{"from": "r", "to": "w"}]}
     });

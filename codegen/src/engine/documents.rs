@@ -9,7 +9,7 @@ use quote::quote;
 use super::{Cx, docs, ident, root};
 use crate::model::{DocField, DocType};
 use crate::position::escape_token;
-use crate::schemas::{document_schema_text, schema_stem};
+use crate::schemas::{document_rules_text, document_schema_text, schema_stem};
 
 /// The module's docs.
 pub(crate) fn module_docs(cx: &Cx<'_>) -> String {
@@ -38,6 +38,7 @@ pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
             cx,
             shape,
             &format!("/shapes/{}", escape_token(name)),
+            false,
             &mut items,
         );
     }
@@ -50,7 +51,7 @@ pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
         // A document with no documented object shape is any JSON value.
         let typed = doc.root.as_ref().filter(|r| r.ty == DocType::Object);
         match typed {
-            Some(root) => object(cx, root, &at, &mut items),
+            Some(root) => object(cx, root, &at, true, &mut items),
             None => {
                 let doc_text = docs(&doc.description);
                 items.push((
@@ -67,6 +68,12 @@ pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
         };
         let schema_const = ident(schema_name);
         let text = document_schema_text(cx.spec, name, doc);
+        let rules_const = ident(cx.plan.rules.get(name).map_or("RULES", String::as_str));
+        let rules_text = document_rules_text(cx.spec, name, doc);
+        let rules_doc = format!(
+            "What dwdi checks in {name} beyond its JSON Schema, as written to `generated/schemas/{}.rules.json`.",
+            schema_stem(name)
+        );
         let schema_doc = format!(
             "The JSON Schema (draft 2020-12) of {name}, as written to `generated/schemas/{}.schema.json`.",
             schema_stem(name)
@@ -94,6 +101,8 @@ pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
             quote! {
                 #[doc = #schema_doc]
                 pub const #schema_const: &str = #text;
+                #[doc = #rules_doc]
+                pub const #rules_const: &str = #rules_text;
                 #conversions
             },
         ));
@@ -108,7 +117,13 @@ pub(crate) fn items(cx: &Cx<'_>) -> TokenStream {
 
 /// Emits the struct for an object member at `at` (and, recursively, the structs it needs),
 /// named by the plan.
-fn object(cx: &Cx<'_>, field: &DocField, at: &str, items: &mut Vec<(String, TokenStream)>) {
+fn object(
+    cx: &Cx<'_>,
+    field: &DocField,
+    at: &str,
+    root: bool,
+    items: &mut Vec<(String, TokenStream)>,
+) {
     let Some(type_name) = cx.plan.documents.get(at) else {
         return;
     };
@@ -134,6 +149,16 @@ fn object(cx: &Cx<'_>, field: &DocField, at: &str, items: &mut Vec<(String, Toke
             }
         });
     }
+    // A document's root drops the `"$schema"` member editors add: it is never sent.
+    let extra_attr = if root {
+        let v = &cx.validate;
+        let with = quote!(#v::members_without_schema)
+            .to_string()
+            .replace(' ', "");
+        quote!(#[serde(flatten, deserialize_with = #with)])
+    } else {
+        quote!(#[serde(flatten)])
+    };
     items.push((
         type_name.clone(),
         quote! {
@@ -142,7 +167,7 @@ fn object(cx: &Cx<'_>, field: &DocField, at: &str, items: &mut Vec<(String, Toke
             pub struct #ty {
                 #(#members)*
                 /// Members the documentation does not describe, kept as they are.
-                #[serde(flatten)]
+                #extra_attr
                 pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             }
         },
@@ -165,7 +190,44 @@ fn member_type(
     };
     match field.ty {
         DocType::Object => {
-            object(cx, field, at, items);
+            object(cx, field, at, false, items);
+            named(cx.plan.documents.get(at))
+        }
+        // One struct with the members of every variant, each optional: which ones a value
+        // has depends on a sibling member, which the validator checks.
+        DocType::Variants => {
+            let mut union = field.clone();
+            union.ty = DocType::Object;
+            let mut fields = indexmap::IndexMap::new();
+            for shape in field.variants.iter().flat_map(|v| v.values()) {
+                let shape_at = format!("/shapes/{}", escape_token(shape));
+                for (key, member) in cx
+                    .spec
+                    .shapes
+                    .get(shape)
+                    .and_then(|s| s.fields.as_ref())
+                    .into_iter()
+                    .flatten()
+                {
+                    fields.entry(key.clone()).or_insert_with(|| {
+                        let mut member = member.clone();
+                        member.required = false;
+                        // Its types are the shape's, named there.
+                        (member, format!("{shape_at}/fields/{}", escape_token(key)))
+                    });
+                }
+            }
+            let mut members_at = Vec::new();
+            union.fields = Some(
+                fields
+                    .into_iter()
+                    .map(|(k, (m, a))| {
+                        members_at.push(a);
+                        (k, m)
+                    })
+                    .collect(),
+            );
+            variant_union(cx, &union, at, &members_at, items);
             named(cx.plan.documents.get(at))
         }
         DocType::Array => {
@@ -207,4 +269,46 @@ fn member_type(
                 .get(&format!("/shapes/{}", escape_token(s)))
         })),
     }
+}
+
+/// Emits the struct of a member whose shape a sibling picks: the members of every variant,
+/// each optional, typed as in its shape (`members_at`: where each member is in its shape, so
+/// that the types inside are the shape's, emitted with it).
+fn variant_union(
+    cx: &Cx<'_>,
+    union: &DocField,
+    at: &str,
+    members_at: &[String],
+    items: &mut Vec<(String, TokenStream)>,
+) {
+    let Some(type_name) = cx.plan.documents.get(at) else {
+        return;
+    };
+    let doc = docs(&union.description);
+    let ty = ident(type_name);
+    let mut members = Vec::new();
+    for ((wire, member), member_at) in union.fields.iter().flatten().zip(members_at) {
+        let name = ident(&crate::names::snake(wire));
+        let member_doc = docs(&member.description);
+        // The shapes emit their own types: only the name is wanted here.
+        let member_ty = member_type(cx, member, member_at, &mut Vec::new());
+        members.push(quote! {
+            #member_doc
+            #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub #name: ::std::option::Option<#member_ty>,
+        });
+    }
+    items.push((
+        type_name.clone(),
+        quote! {
+            #doc
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+            pub struct #ty {
+                #(#members)*
+                /// Members the documentation does not describe, kept as they are.
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+        },
+    ));
 }

@@ -327,26 +327,37 @@ fn dynamic_module(cx: &Cx<'_>, action: &str) -> TokenStream {
 fn document_checks(cx: &Cx<'_>) -> TokenStream {
     let rt = &cx.rt;
     let v = &cx.validate;
-    let mut table: Vec<(&String, syn::Ident)> = cx
+    let mut table: Vec<(&String, syn::Ident, syn::Ident)> = cx
         .spec
         .documents
         .keys()
-        .filter_map(|name| Some((name, ident(cx.plan.schemas.get(name)?))))
+        .filter_map(|name| {
+            Some((
+                name,
+                ident(cx.plan.schemas.get(name)?),
+                ident(cx.plan.rules.get(name)?),
+            ))
+        })
         .collect();
     table.sort();
-    let names = table.iter().map(|(n, _)| n);
-    let consts: Vec<_> = table.iter().map(|(_, c)| c).collect();
-    let arms = table.iter().map(|(name, schema_const)| {
+    let names: Vec<_> = table.iter().map(|(n, _, _)| n).collect();
+    let consts: Vec<_> = table.iter().map(|(_, c, _)| c).collect();
+    let rule_consts: Vec<_> = table.iter().map(|(_, _, r)| r).collect();
+    let arms = table.iter().map(|(name, schema_const, rules_const)| {
         quote! {
             #name => {
                 static VALIDATOR: ::std::sync::OnceLock<::std::option::Option<#v::DocumentValidator>> = ::std::sync::OnceLock::new();
-                VALIDATOR.get_or_init(|| #v::DocumentValidator::new(super::documents::#schema_const).ok()).as_ref()
+                VALIDATOR.get_or_init(|| #v::DocumentValidator::new(super::documents::#schema_const, super::documents::#rules_const).ok()).as_ref()
             }
         }
     });
     quote! {
         /// Every JSON document carried in a string, by name, with its JSON Schema text.
         pub static DOCUMENT_SCHEMAS: &[(&str, &str)] = &[#((#names, super::documents::#consts)),*];
+
+        /// Every JSON document carried in a string, by name, with its rules file's text (what
+        /// dwdi checks beyond the schema).
+        pub static DOCUMENT_RULES: &[(&str, &str)] = &[#((#names, super::documents::#rule_consts)),*];
 
         /// The validator of a JSON document carried in a string, by document name: the one
         /// `dwdi validate` and the request builders use. Built once, on first use.

@@ -75,7 +75,11 @@ fn param_rust(cx: &Cx<'_>, param: &Param) -> (TokenStream, TokenStream, TokenStr
         ValueType::JsonString => (
             quote!(::std::string::String),
             quote!(impl #rt::JsonText),
-            quote!(#rt::JsonText::into_json_text(value)),
+            // The user's text is sent as given, less a root `"$schema"` member (for editors).
+            {
+                let v = &cx.validate;
+                quote!(#v::remove_schema_member(#rt::JsonText::into_json_text(value)))
+            },
         ),
         ValueType::String | ValueType::Object | ValueType::Array => string_param(),
     }
