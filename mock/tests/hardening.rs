@@ -73,6 +73,27 @@ fn generate(c: &Client) -> GenerateDiSyncTaskConfigForUpdatingFluentBuilder<'_> 
         .task_id(100)
 }
 
+/// Holds validations until opened: the hook waits on it (for at most 10 seconds, so that a
+/// regression fails an assertion instead of hanging).
+#[derive(Clone, Default)]
+struct Gate(Arc<(Mutex<bool>, std::sync::Condvar)>);
+
+impl Gate {
+    fn wait(&self) {
+        let (open, cv) = &*self.0;
+        let guard = open.lock().unwrap();
+        let _ = cv
+            .wait_timeout_while(guard, Duration::from_secs(10), |open| !*open)
+            .unwrap();
+    }
+
+    fn open(&self) {
+        let (open, cv) = &*self.0;
+        *open.lock().unwrap() = true;
+        cv.notify_all();
+    }
+}
+
 // --- #1: the answer is lost after the request was carried out -----------------------------
 
 #[tokio::test]
@@ -221,9 +242,8 @@ async fn idle_connections_over_the_cap_do_not_starve_a_client_with_a_request() {
 #[tokio::test]
 async fn with_every_place_busy_a_new_connection_is_refused_and_counted() {
     let (entered_tx, mut entered) = tokio::sync::mpsc::unbounded_channel::<()>();
-    let release = Arc::new(Mutex::new(()));
-    let hold = release.lock().unwrap();
-    let gate = release.clone();
+    let gate = Gate::default();
+    let held = gate.clone();
     let server = mock(|c| {
         c.limits = Limits {
             max_connections: 3,
@@ -232,7 +252,7 @@ async fn with_every_place_busy_a_new_connection_is_refused_and_counted() {
         };
         c.on_validation = Some(Arc::new(move || {
             let _ = entered_tx.send(());
-            drop(gate.lock());
+            held.wait();
         }));
     })
     .await;
@@ -250,7 +270,7 @@ async fn with_every_place_busy_a_new_connection_is_refused_and_counted() {
     assert!(closed_by_server(&mut late).await, "refused: closed at once");
     let stats = server.connections();
     assert_eq!((stats.open, stats.refused, stats.reclaimed), (3, 1, 0));
-    drop(hold);
+    gate.open();
     for call in calls {
         call.await.unwrap().unwrap();
     }
@@ -404,16 +424,12 @@ async fn integers_in_other_spellings_are_refused() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_cheap_request_is_answered_while_a_validation_is_held() {
     let (entered_tx, mut entered) = tokio::sync::mpsc::unbounded_channel::<()>();
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let release_rx = Mutex::new(release_rx);
+    let gate = Gate::default();
+    let held = gate.clone();
     let server = mock(|c| {
         c.on_validation = Some(Arc::new(move || {
             let _ = entered_tx.send(());
-            // Bounded, so that a regression fails the assertion below instead of hanging.
-            let _ = release_rx
-                .lock()
-                .unwrap()
-                .recv_timeout(Duration::from_secs(10));
+            held.wait();
         }));
     })
     .await;
@@ -429,7 +445,7 @@ async fn a_cheap_request_is_answered_while_a_validation_is_held() {
     entered.recv().await.unwrap();
     get(&client(builder(&server))).await.unwrap();
     events.lock().unwrap().push("cheap answered");
-    release_tx.send(()).unwrap();
+    gate.open();
     heavy.await.unwrap();
     assert_eq!(
         *events.lock().unwrap(),
