@@ -26,7 +26,7 @@ enum Failure {
     Runtime(Error),
     /// The runtime's error for a call that carried an automatic idempotency token: the
     /// service may have acted, so the user is told how to repeat the call safely.
-    RuntimeWithToken(Error, AutomaticToken),
+    RuntimeWithToken(Error, Box<AutomaticToken>),
 }
 
 /// An idempotency token the CLI generated: the parameter's wire name and the value.
@@ -134,7 +134,7 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
         return Ok(Exit::Success);
     }
     send(&runtime, op, request).map_err(|failure| match (failure, token) {
-        (Failure::Runtime(e), Some(token)) => Failure::RuntimeWithToken(e, token),
+        (Failure::Runtime(e), Some(token)) => Failure::RuntimeWithToken(e, Box::new(token)),
         (failure, _) => failure,
     })
 }
