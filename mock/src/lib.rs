@@ -5,7 +5,10 @@
 //! authenticates every request as the gateway does ([`verify`]), checks parameters through the
 //! generated operation table ([`params`]), keeps per-project state ([`state`]) with task
 //! lifecycles and asynchronous processes ([`ops`]), answers with the documented envelopes
-//! ([`errors`]) and injects faults on demand ([`faults`]).
+//! ([`errors`]) and injects faults on demand ([`faults`]). It stays bounded whatever clients
+//! send ([`Limits`]): replayed nonces are remembered in bounded memory ([`nonce`]),
+//! connections are capped and timed ([`connections`]), bodies and state files are capped, and
+//! document validation runs off the async workers ([`server`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

@@ -6,19 +6,21 @@
 //!   SHA-256 in hex and keeps an entry's key small. An empty nonce protects nothing and is
 //!   refused as `MissingParameter`; a longer one, or one with other characters, as
 //!   `InvalidParameter` (the gateway cannot parse it).
-//! - **An entry lives as long as a replay could pass the date check**: until the request's
+//! - **An entry matters as long as a replay could pass the date check**: until the request's
 //!   own date plus the 15-minute skew, after which the date check refuses the replay anyway.
-//!   Entries are grouped by that second and dropped a second at a time.
-//! - **At most `capacity` entries.** Each is a keyed 64-bit fingerprint of (access key id,
-//!   nonce), so an entry costs the same whatever the client sent. When the cache is full the
-//!   entries that expire first are dropped early and the cache remembers up to which second
-//!   it dropped them (its *floor*). A request whose entry would expire at or before the floor
-//!   could be a replay the cache no longer remembers: it is refused as `ServiceUnavailable`
-//!   (503, which clients retry, signing afresh with the current date). So a replay is never
-//!   accepted; under a flood that outruns the capacity, only requests dated further back than
-//!   the cache can hold are turned away, and memory stays flat.
+//! - **At most `capacity` entries, in one table allocated at that size when the mock starts**,
+//!   so the cache's memory does not grow with traffic and the table never rehashes. Each entry
+//!   is a keyed 64-bit fingerprint of (access key id, nonce) and its expiry second, so it costs
+//!   the same whatever the client sent.
+//! - **When the table is full**, expired entries are dropped first; if that is not enough,
+//!   the entries that expire first are dropped early, down to 7/8 of the capacity, and the
+//!   cache remembers up to which second it dropped them (its *floor*). A request whose entry
+//!   would expire at or before the floor could be a replay the cache no longer remembers: it
+//!   is refused as `ServiceUnavailable` (503, which clients retry, signing afresh with the
+//!   current date). So a replay is never accepted; under a flood that outruns the capacity,
+//!   only requests dated further back than the cache can hold are turned away.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 
@@ -28,9 +30,10 @@ use crate::verify::MAX_SKEW;
 /// The longest nonce accepted, in bytes.
 pub const MAX_NONCE_LEN: usize = 64;
 
-/// The default number of nonces remembered: at 20,000 signed requests per second (the mock's
-/// measured peak on loopback) that is over 6 seconds of traffic, ~5 MB at most.
-pub const DEFAULT_CAPACITY: usize = 1 << 17;
+/// The default number of nonces remembered. A request's date names a second, so the cache
+/// must hold more than one second of traffic; at the mock's measured peak of about 20,000
+/// signed requests per second on loopback this is 2.5 seconds. Its table takes about 1 MiB.
+pub const DEFAULT_CAPACITY: usize = 50_000;
 
 /// Nonces seen within the window, per access key.
 #[derive(Debug)]
@@ -41,10 +44,10 @@ pub struct NonceCache {
     keys: RandomState,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Inner {
-    seen: HashSet<u64>,
-    by_expiry: BTreeMap<u64, Vec<u64>>,
+    /// Fingerprint to the second (Unix time) after which a replay fails the date check.
+    seen: HashMap<u64, u64>,
     floor: u64,
     dropped_early: u64,
 }
@@ -80,11 +83,16 @@ fn malformed(nonce: &str) -> Option<Failure> {
 }
 
 impl NonceCache {
-    /// A cache that remembers at most `capacity` nonces (at least 1).
+    /// A cache that remembers at most `capacity` nonces (at least 8), its table allocated now.
     pub fn new(capacity: usize) -> NonceCache {
+        let capacity = capacity.max(8);
         NonceCache {
-            inner: Mutex::new(Inner::default()),
-            capacity: capacity.max(1),
+            inner: Mutex::new(Inner {
+                seen: HashMap::with_capacity(capacity),
+                floor: 0,
+                dropped_early: 0,
+            }),
+            capacity,
             keys: RandomState::new(),
         }
     }
@@ -112,15 +120,17 @@ impl NonceCache {
         let expires = date.saturating_add(MAX_SKEW.as_secs());
         let fingerprint = self.keys.hash_one((access_key_id, nonce));
         let mut inner = self.lock();
-        inner.prune(now);
-        if inner.seen.contains(&fingerprint) {
-            return Err(Failure::gateway(
-                gateway::NONCE_USED,
-                format!("Specified signature nonce {nonce:?} was used already."),
-            ));
-        }
-        while inner.seen.len() >= self.capacity {
-            inner.drop_earliest();
+        match inner.seen.get(&fingerprint) {
+            Some(&until) if until >= now => {
+                return Err(Failure::gateway(
+                    gateway::NONCE_USED,
+                    format!("Specified signature nonce {nonce:?} was used already."),
+                ));
+            }
+            // Expired: the slot is reused below.
+            Some(_) => {}
+            None if inner.seen.len() >= self.capacity => inner.make_room(self.capacity, now),
+            None => {}
         }
         if expires <= inner.floor {
             return Err(Failure::gateway(
@@ -133,26 +143,21 @@ impl NonceCache {
                 ),
             ));
         }
-        inner.seen.insert(fingerprint);
-        inner
-            .by_expiry
-            .entry(expires)
-            .or_default()
-            .push(fingerprint);
+        inner.seen.insert(fingerprint, expires);
         Ok(())
     }
 
-    /// How many nonces are remembered.
+    /// How many nonces are held (expired ones included until their room is needed).
     pub fn len(&self) -> usize {
         self.lock().seen.len()
     }
 
-    /// Whether no nonce is remembered.
+    /// Whether no nonce is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// The most nonces it remembers.
+    /// The most nonces it holds.
     pub fn capacity(&self) -> usize {
         self.capacity
     }
@@ -164,31 +169,38 @@ impl NonceCache {
 }
 
 impl Inner {
-    /// Drops the entries whose replay the date check refuses by itself.
-    fn prune(&mut self, now: u64) {
-        while let Some(entry) = self.by_expiry.first_entry() {
-            if *entry.key() >= now {
+    /// Frees room in a full table: expired entries first; then, if the table is still above
+    /// 7/8 of `capacity`, the entries that expire first, raising the floor to their second.
+    /// One pass over the table frees an eighth of it, so the work per request stays constant.
+    fn make_room(&mut self, capacity: usize, now: u64) {
+        self.seen.retain(|_, until| *until >= now);
+        let target = capacity - capacity / 8;
+        let excess = self.seen.len().saturating_sub(target);
+        if excess == 0 {
+            return;
+        }
+        // Every live entry expires within 30 minutes of now (dates are within 15 minutes):
+        // count them per second to find the second that frees enough.
+        let span = 2 * MAX_SKEW.as_secs() as usize + 2;
+        let mut per_second = vec![0usize; span];
+        for until in self.seen.values() {
+            let i = usize::try_from(until.saturating_sub(now)).unwrap_or(usize::MAX);
+            per_second[i.min(span - 1)] += 1;
+        }
+        let mut freed = 0;
+        let mut last = span - 1;
+        for (i, n) in per_second.iter().enumerate() {
+            freed += n;
+            if freed >= excess {
+                last = i;
                 break;
             }
-            for f in entry.remove() {
-                self.seen.remove(&f);
-            }
         }
-    }
-
-    /// Drops the second of entries that expires first, and raises the floor to it.
-    fn drop_earliest(&mut self) {
-        let Some((second, fingerprints)) = self.by_expiry.pop_first() else {
-            // Unreachable while `seen` and `by_expiry` hold the same entries; clearing keeps
-            // the bound even if they ever did not.
-            self.seen.clear();
-            return;
-        };
-        self.floor = self.floor.max(second);
-        self.dropped_early += fingerprints.len() as u64;
-        for f in fingerprints {
-            self.seen.remove(&f);
-        }
+        let cut = now + last as u64;
+        let before = self.seen.len();
+        self.seen.retain(|_, until| *until > cut);
+        self.dropped_early += (before - self.seen.len()) as u64;
+        self.floor = self.floor.max(cut);
     }
 }
 
@@ -205,6 +217,8 @@ mod tests {
     #[test]
     fn a_nonce_is_refused_the_second_time_per_access_key() {
         let c = NonceCache::new(100);
+        assert_eq!(c.capacity(), 100);
+        assert_eq!(NonceCache::new(0).capacity(), 8);
         assert_eq!(code(c.check("k", "abc", T0, T0)), "");
         assert_eq!(code(c.check("k", "abc", T0, T0 + 5)), gateway::NONCE_USED);
         assert_eq!(code(c.check("other", "abc", T0, T0)), "");
@@ -253,7 +267,7 @@ mod tests {
 
     #[test]
     fn entries_expire_with_the_skew_window_of_their_date() {
-        let c = NonceCache::new(100);
+        let c = NonceCache::new(10);
         for i in 0..10 {
             c.check("k", &format!("n{i}"), T0, T0).unwrap();
         }
@@ -261,28 +275,34 @@ mod tests {
         let edge = T0 + MAX_SKEW.as_secs();
         // Still within the window at its last second: kept, and a replay is refused.
         assert_eq!(code(c.check("k", "n0", T0, edge)), gateway::NONCE_USED);
-        // One second later the date check refuses a replay by itself: the entries go.
+        // One second later the date check refuses a replay by itself: the entry no longer
+        // counts, and a full table makes room from expired entries, dropping nothing early.
+        c.check("k", "n0", edge + 1, edge + 1).unwrap();
         c.check("k", "fresh", edge + 1, edge + 1).unwrap();
-        assert_eq!(c.len(), 1);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.dropped_early(), 0);
     }
 
     #[test]
     fn the_cache_never_holds_more_than_its_capacity() {
         let c = NonceCache::new(1000);
+        let allocated = c.lock().seen.capacity();
         // A flood: 50,000 distinct nonces, 500 per second over 100 seconds.
         for i in 0..50_000u64 {
             let now = T0 + i / 500;
             c.check("k", &format!("{i:032x}"), now, now).unwrap();
             assert!(c.len() <= 1000);
         }
+        // The table allocated at the start was never grown.
+        assert_eq!(c.lock().seen.capacity(), allocated);
         assert!(!c.is_empty());
         assert_eq!(c.dropped_early(), 50_000 - c.len() as u64);
     }
 
     #[test]
     fn a_replay_of_a_nonce_dropped_early_is_still_refused() {
-        let c = NonceCache::new(4);
-        for i in 0..4 {
+        let c = NonceCache::new(8);
+        for i in 0..8 {
             c.check("k", &format!("old{i}"), T0, T0).unwrap();
         }
         // The next second's first nonce finds the cache full: the T0 second is dropped early.
@@ -290,7 +310,7 @@ mod tests {
             c.check("k", &format!("new{i}"), T0 + 1, T0 + 1).unwrap();
         }
         assert_eq!(c.len(), 2);
-        assert_eq!(c.dropped_early(), 4);
+        assert_eq!(c.dropped_early(), 8);
         // The cache no longer holds "old0", but a request dated T0 is refused, not accepted.
         assert_eq!(
             code(c.check("k", "old0", T0, T0 + 1)),
