@@ -327,8 +327,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Tracked<T> {
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
                 if buf.filled().len() > before {
-                    let fresh = buf.filled()[before..].to_vec();
-                    this.saw(&fresh);
+                    this.saw(&buf.filled()[before..]);
                 }
                 Poll::Ready(Ok(()))
             }
