@@ -19,7 +19,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use dataworks_di::{Client, TaskType};
+use dataworks_di::Client;
+use dataworks_di::operation::get_di_sync_instance_info::GetDiSyncInstanceInfoError;
+use dataworks_di::types::TaskType;
 use dwdi_mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockConfig, MockServer};
 use dwdi_runtime::{Credentials, RetryPolicy};
 
@@ -228,7 +230,7 @@ async fn drive(clients: &[Client], until: Until) -> (u64, u64) {
     )
 }
 
-async fn get(c: &Client) -> Result<(), dataworks_di::GetDiSyncInstanceInfoError> {
+async fn get(c: &Client) -> Result<(), GetDiSyncInstanceInfoError> {
     c.get_di_sync_instance_info()
         .project_id(10000)
         .task_type(TaskType::DiRealtime)
