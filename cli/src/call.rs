@@ -2,6 +2,11 @@
 //! the generated operation table (`dataworks_di::meta::operation`, `OperationDesc::validate`), the
 //! same checks the typed builders run; then the request is signed and either printed
 //! (`--dry-run`) or sent through the runtime.
+//!
+//! An operation whose table marks an idempotency token (`ParamDesc::idempotency_token`) gets
+//! one when the user gives none, exactly as the typed builders do: it is added to the request
+//! once, before the runtime's retry loop, so every attempt carries the same token and an
+//! answer lost after the service acted cannot make it act twice.
 
 use std::borrow::Cow;
 
@@ -19,6 +24,15 @@ enum Failure {
     Usage(String),
     /// The runtime's error, exit code by kind.
     Runtime(Error),
+    /// The runtime's error for a call that carried an automatic idempotency token: the
+    /// service may have acted, so the user is told how to repeat the call safely.
+    RuntimeWithToken(Error, Box<AutomaticToken>),
+}
+
+/// An idempotency token the CLI generated: the parameter's wire name and the value.
+struct AutomaticToken {
+    name: &'static str,
+    value: String,
 }
 
 fn usage(e: impl ToString) -> Failure {
@@ -36,6 +50,20 @@ pub fn run(args: CallArgs) -> Exit {
         Err(Failure::Runtime(e)) => {
             output::error(&report::describe(&e));
             Exit::for_error(&e)
+        }
+        Err(Failure::RuntimeWithToken(e, token)) => {
+            output::error(&report::describe(&e));
+            let exit = Exit::for_error(&e);
+            // Without an answer, or after a server-side failure, the service may have acted:
+            // repeating the call with the same token cannot make it act a second time.
+            if exit == Exit::NoAnswer || e.is_retryable() {
+                output::stderr(&format!(
+                    "  {}: {} (generated); the service may have acted on this call: to repeat \
+                     it safely, add --{} {}",
+                    token.name, token.value, token.name, token.value
+                ));
+            }
+            exit
         }
     }
 }
@@ -82,6 +110,7 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
     dataworks_di::meta::check_documents(op, &wire).map_err(usage)?;
 
     let pinned = Pinned::from_flags(&flags)?;
+    let token = automatic_token(op, &split.params);
     let mut request = RpcRequest::new(op.action, dataworks_di::meta::API_VERSION);
     for (name, value) in split.params {
         // Validation passed, so every name is the operation's own (a `'static` str).
@@ -96,6 +125,9 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
         let name: Cow<'static, str> = param.map_or(name.into(), |p| p.name.into());
         request = request.param(name, value);
     }
+    if let Some(token) = &token {
+        request = request.param(token.name, token.value.clone());
+    }
 
     let runtime = runtime(&flags.connection, &pinned).map_err(Failure::Runtime)?;
     for warning in runtime.warnings() {
@@ -109,7 +141,25 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
         output::stdout(&dry_run::render(&signed));
         return Ok(Exit::Success);
     }
-    send(&runtime, op, request)
+    send(&runtime, op, request).map_err(|failure| match (failure, token) {
+        (Failure::Runtime(e), Some(token)) => Failure::RuntimeWithToken(e, Box::new(token)),
+        (failure, _) => failure,
+    })
+}
+
+/// A fresh token for the operation's idempotency token parameter, unless the user gave one.
+fn automatic_token(
+    op: &dwdi_runtime::describe::OperationDesc,
+    given: &[(String, String)],
+) -> Option<AutomaticToken> {
+    let param = op.idempotency_token()?;
+    if given.iter().any(|(name, _)| name == param.name) {
+        return None;
+    }
+    Some(AutomaticToken {
+        name: param.name,
+        value: dwdi_runtime::client_token(),
+    })
 }
 
 /// `--signature-date` and `--signature-nonce`, which only a dry-run may pin: a sent request

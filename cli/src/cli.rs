@@ -239,7 +239,7 @@ pub fn call_help() -> String {
 /// The outcome of parsing the command line.
 pub enum Parsed {
     /// Run this.
-    Run(Cli),
+    Run(Box<Cli>),
     /// Nothing to run (help, version, or a usage error already printed).
     Done(Exit),
 }
@@ -250,7 +250,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Parsed {
         .try_get_matches_from(argv)
         .and_then(|mut m| Cli::from_arg_matches_mut(&mut m));
     match result {
-        Ok(cli) => Parsed::Run(cli),
+        Ok(cli) => Parsed::Run(Box::new(cli)),
         Err(e) => {
             let _ = e.print();
             Parsed::Done(if e.use_stderr() {

@@ -1,11 +1,17 @@
-//! `dwdi mock`: the local DataWorks (dwdi-mock) on loopback until Ctrl-C.
+//! `dwdi mock`: the local DataWorks (dwdi-mock) on loopback until Ctrl-C or SIGTERM.
+//!
+//! Everything that could make the end go wrong is checked at the start: a `--state` file is
+//! read with a size cap (whatever kind of file it is), and a `--save` path must be one the
+//! state can be written to (exit 2 otherwise, before listening). SIGINT and SIGTERM both end
+//! it the same way: answers in progress finish, then the state is written back atomically.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
-use dwdi_mock::{FaultConfig, MockConfig, MockServer, Pace, State};
+use dwdi_mock::{FaultConfig, Limits, MockConfig, MockServer, Pace, State};
 
 use crate::exit::Exit;
 
@@ -25,7 +31,7 @@ pub struct MockArgs {
     /// Seed state (JSON); the built-in state when absent or when FILE does not exist yet.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
-    /// Write the state back to the --state file on shutdown (Ctrl-C).
+    /// Write the state back to the --state file on shutdown (Ctrl-C or SIGTERM), atomically.
     #[arg(long, requires = "state")]
     pub save: bool,
     /// Faults: throttle=P,error500=P,code=CODE:P,latency=50ms,retry-after=100ms.
@@ -46,10 +52,63 @@ pub struct MockArgs {
     /// No line per request on stderr.
     #[arg(long)]
     pub quiet: bool,
+    /// Connections open at once; at the cap the longest-idle one gives way, and with none
+    /// idle a new one is refused.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a connection may wait between requests before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().idle_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
+    /// Seconds a request's head may take from its first byte (and its body after that).
+    #[arg(long, value_name = "SECONDS",
+          default_value_t = Limits::default().header_read_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout: u64,
 }
 
 fn parse_fault(s: &str) -> Result<FaultConfig, String> {
     s.parse::<FaultConfig>().map_err(|e| e.to_string())
+}
+
+/// The warning for a mock reachable from other hosts that accepts published keys.
+fn exposure_warning(config: &MockConfig) -> Option<String> {
+    let keys = config.well_known_keys();
+    if config.addr.ip().is_loopback() || keys.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "warning: dwdi mock listens on {}, which other hosts can reach, and accepts access keys \
+         whose secrets are published ({}): anyone who can reach it can call it. Set \
+         --access-key-id and --access-key-secret, and seed --state with keys of your own, or \
+         listen on 127.0.0.1.",
+        config.addr,
+        keys.join(", ")
+    ))
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM: either ends the mock the same way.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Runs `dwdi mock`.
@@ -84,8 +143,23 @@ pub fn run(args: MockArgs) -> Exit {
             process_polls: args.process_polls,
         },
         log: !args.quiet,
+        limits: Limits {
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            idle_timeout: Duration::from_secs(args.idle_timeout),
+            header_read_timeout: Duration::from_secs(args.header_read_timeout),
+            ..Limits::default()
+        },
         ..MockConfig::default()
     };
+    if let Some(save_to) = &config.save_to {
+        if let Err(e) = dwdi_mock::state::check_writable(save_to) {
+            eprintln!("dwdi mock: --save: {e}");
+            return Exit::Usage;
+        }
+    }
+    if let Some(warning) = exposure_warning(&config) {
+        eprintln!("{warning}");
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -100,13 +174,13 @@ pub fn run(args: MockArgs) -> Exit {
         let server = match MockServer::start(config).await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("dwdi mock: cannot listen on {}: {e}", args.addr);
+                eprintln!("dwdi mock: {e}");
                 return Exit::Usage;
             }
         };
         println!("listening on {}", server.url());
         let _ = std::io::stdout().flush();
-        let _ = tokio::signal::ctrl_c().await;
+        terminated().await;
         match server.shutdown().await {
             Ok(_) => Exit::Success,
             Err(e) => {
@@ -115,4 +189,43 @@ pub fn run(args: MockArgs) -> Exit {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reachable_mock_with_published_keys_is_warned_about() {
+        let open = MockConfig {
+            addr: "0.0.0.0:0".parse().unwrap(),
+            ..MockConfig::default()
+        };
+        let warning = exposure_warning(&open).expect("warned");
+        assert!(
+            warning.contains(dwdi_mock::DEFAULT_ACCESS_KEY_ID),
+            "{warning}"
+        );
+        assert!(
+            warning.contains(dwdi_mock::DEFAULT_STS_ACCESS_KEY_ID),
+            "{warning}"
+        );
+        assert!(
+            !warning.contains(dwdi_mock::DEFAULT_ACCESS_KEY_SECRET),
+            "{warning}"
+        );
+        // Loopback: no warning.
+        assert_eq!(exposure_warning(&MockConfig::default()), None);
+        // Own keys and a state without the published ones: no warning.
+        let own = MockConfig {
+            access_key_id: "mine".into(),
+            access_key_secret: "s3cret".into(),
+            state: State {
+                access_keys: Vec::new(),
+                ..State::example()
+            },
+            ..open
+        };
+        assert_eq!(exposure_warning(&own), None);
+    }
 }

@@ -142,6 +142,7 @@ pub static GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING: ::dwdi_runtime::describe::
                 max: 10000000000i64,
             },
             description: "The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "TaskType",
@@ -151,6 +152,7 @@ pub static GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING: ::dwdi_runtime::describe::
                 accepts: &["DI_REALTIME", "DI_SOLUTION"],
             },
             description: "Which kind of object to update.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "TaskParam",
@@ -159,12 +161,14 @@ pub static GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING: ::dwdi_runtime::describe::
                 document: "TaskParam",
             },
             description: "The JSON script naming the tables to add to or remove from the task: selectedTables for tables from several databases, table for tables from one. Supported task kinds: MySQL to MaxCompute, MySQL to Kafka, MySQL to Hologres.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "ClientToken",
             required: false,
             kind: ::dwdi_runtime::describe::ParamKind::String,
             description: "An idempotency token: repeating a call with the same token does not start a second process.",
+            idempotency_token: true,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "TaskId",
@@ -174,6 +178,7 @@ pub static GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING: ::dwdi_runtime::describe::
                 max: 9999999999999999i64,
             },
             description: "The FileId of the real-time task (DI_REALTIME) or of the solution (DI_SOLUTION) to update.",
+            idempotency_token: false,
         },
     ],
     fields: &[
@@ -248,6 +253,7 @@ pub static GET_DI_SYNC_INSTANCE_INFO: ::dwdi_runtime::describe::OperationDesc = 
                 max: 10000000000i64,
             },
             description: "The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "TaskType",
@@ -257,6 +263,7 @@ pub static GET_DI_SYNC_INSTANCE_INFO: ::dwdi_runtime::describe::OperationDesc = 
                 accepts: &["DI_REALTIME", "DI_SOLUTION"],
             },
             description: "Which kind of object FileId names.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "FileId",
@@ -266,6 +273,7 @@ pub static GET_DI_SYNC_INSTANCE_INFO: ::dwdi_runtime::describe::OperationDesc = 
                 max: 9999999999999999i64,
             },
             description: "The ID of the real-time task (TaskType DI_REALTIME) or of the solution (DI_SOLUTION) to report on; ListFiles gives it.",
+            idempotency_token: false,
         },
     ],
     fields: &[
@@ -397,6 +405,7 @@ pub static QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT: ::dwdi_runtime::describe::O
                 max: 10000000000i64,
             },
             description: "The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "TaskType",
@@ -406,6 +415,7 @@ pub static QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT: ::dwdi_runtime::describe::O
                 accepts: &["DI_REALTIME", "DI_SOLUTION"],
             },
             description: "Which kind of object the asynchronous process creates or updates.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "AsyncProcessId",
@@ -415,6 +425,7 @@ pub static QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT: ::dwdi_runtime::describe::O
                 max: 9999999999999999i64,
             },
             description: "The process ID that GenerateDISyncTaskConfigForCreating or GenerateDISyncTaskConfigForUpdating returned as ProcessId.",
+            idempotency_token: false,
         },
     ],
     fields: &[
@@ -482,6 +493,7 @@ pub static START_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::d
                 max: 10000000000i64,
             },
             description: "The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "TaskType",
@@ -491,6 +503,7 @@ pub static START_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::d
                 accepts: &["DI_REALTIME", "DI_SOLUTION"],
             },
             description: "Which kind of object FileId names.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "FileId",
@@ -500,6 +513,7 @@ pub static START_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::d
                 max: 9999999999999999i64,
             },
             description: "The ID of the real-time task (DI_REALTIME) or of the solution (DI_SOLUTION) to start.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "StartParam",
@@ -508,6 +522,7 @@ pub static START_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::d
                 document: "StartParam",
             },
             description: "Start-up settings of a real-time task (failover, dirty-record limit, DDL handling), as a JSON document in a string; ignored for DI_SOLUTION.",
+            idempotency_token: false,
         },
     ],
     fields: &[
@@ -567,6 +582,7 @@ pub static STOP_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::dw
                 max: 10000000000i64,
             },
             description: "The DataWorks workspace the call applies to; its ID is shown on the Workspace page of the DataWorks console.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "TaskType",
@@ -576,6 +592,7 @@ pub static STOP_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::dw
                 accepts: &["DI_REALTIME"],
             },
             description: "The kind of task to stop; only real-time tasks can be stopped.",
+            idempotency_token: false,
         },
         ::dwdi_runtime::describe::ParamDesc {
             name: "FileId",
@@ -585,6 +602,7 @@ pub static STOP_DI_SYNC_INSTANCE: ::dwdi_runtime::describe::OperationDesc = ::dw
                 max: 9999999999999999i64,
             },
             description: "The ID of the real-time task to stop; ListFiles gives it.",
+            idempotency_token: false,
         },
     ],
     fields: &[

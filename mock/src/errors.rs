@@ -29,6 +29,9 @@ pub mod gateway {
     pub const ACTION_NOT_FOUND: &str = GatewayCode::InvalidActionNotFound.as_str();
     /// Rate limited, with `x-acs-retry-after`.
     pub const THROTTLING_USER: &str = GatewayCode::ThrottlingUser.as_str();
+    /// Transient: the answer of a proxy that lost the service's answer, or of a nonce cache
+    /// that cannot vouch for an old request.
+    pub const SERVICE_UNAVAILABLE: &str = GatewayCode::ServiceUnavailable.as_str();
     /// Alibaba's answer to an STS token that does not belong to the access key (or is missing
     /// for an STS key).
     pub const STS_TOKEN_MISMATCH: &str =
@@ -45,6 +48,7 @@ pub mod gateway {
         INVALID_PARAMETER,
         ACTION_NOT_FOUND,
         THROTTLING_USER,
+        SERVICE_UNAVAILABLE,
         STS_TOKEN_MISMATCH,
     ];
 }

@@ -8,10 +8,18 @@
 //! - `error500=P`: answer the operation's documented 500 code;
 //! - `code=CODE:P`: answer CODE (an operation's documented code, for the operations that
 //!   document it, or a gateway code), repeatable;
-//! - `latency=DURATION`: delay every answer (`50ms`, `1s`).
+//! - `latency=DURATION`: delay every answer (`50ms`, `1s`);
+//! - `applied-drop=P`: carry the request out, then close the connection without answering
+//!   (an answer lost on the way back);
+//! - `applied-503=P`: carry the request out, then answer `ServiceUnavailable` (503), as a proxy
+//!   does that forwarded the request and lost the answer.
+//!
+//! The last two reproduce what makes idempotency tokens necessary: a client that retries
+//! such a call without one makes the service act twice.
 //!
 //! One uniform draw per authenticated request picks at most one fault, so the probabilities
-//! must add up to at most 1.
+//! must add up to at most 1. Each key may be given once (`code=` once per code): a repeated
+//! key is refused rather than the last one silently winning.
 
 use std::str::FromStr;
 use std::sync::Mutex;
@@ -35,6 +43,10 @@ pub struct FaultConfig {
     pub codes: Vec<(String, f64)>,
     /// Delay before every answer.
     pub latency: Duration,
+    /// Probability that a request is carried out and its connection then closed unanswered.
+    pub applied_drop: f64,
+    /// Probability that a request is carried out and then answered 503.
+    pub applied_503: f64,
 }
 
 /// A fault picked for one request.
@@ -46,6 +58,17 @@ pub enum Fault {
     Error500,
     /// This code.
     Code(String),
+    /// Carry the request out, then close the connection without an answer.
+    AppliedThenDropped,
+    /// Carry the request out, then answer 503.
+    AppliedThen503,
+}
+
+impl Fault {
+    /// Whether the request is carried out before the fault strikes (the answer is lost).
+    pub fn applies_request(&self) -> bool {
+        matches!(self, Fault::AppliedThenDropped | Fault::AppliedThen503)
+    }
 }
 
 /// Why a `--fault` value cannot be used.
@@ -93,13 +116,25 @@ impl FromStr for FaultConfig {
             retry_after: Duration::from_millis(100),
             ..FaultConfig::default()
         };
+        let mut seen: Vec<&str> = Vec::new();
         for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
             let (key, value) = item
                 .split_once('=')
                 .ok_or_else(|| FaultSyntaxError(format!("{item:?} is not key=value")))?;
-            match key.trim() {
+            let key = key.trim();
+            if key != "code" {
+                if seen.contains(&key) {
+                    return Err(FaultSyntaxError(format!(
+                        "{key} is given more than once; give each kind once"
+                    )));
+                }
+                seen.push(key);
+            }
+            match key {
                 "throttle" => cfg.throttle = probability(key, value)?,
                 "error500" => cfg.error500 = probability(key, value)?,
+                "applied-drop" => cfg.applied_drop = probability(key, value)?,
+                "applied-503" => cfg.applied_503 = probability(key, value)?,
                 "latency" => cfg.latency = parse_duration(value)?,
                 "retry-after" => cfg.retry_after = parse_duration(value)?,
                 "code" => {
@@ -111,16 +146,26 @@ impl FromStr for FaultConfig {
                             "code={code}: not a code the spec documents"
                         )));
                     }
+                    if cfg.codes.iter().any(|(c, _)| c == code) {
+                        return Err(FaultSyntaxError(format!(
+                            "code={code} is given more than once; give each code once"
+                        )));
+                    }
                     cfg.codes.push((code.to_owned(), probability(key, p)?));
                 }
                 other => {
                     return Err(FaultSyntaxError(format!(
-                        "unknown key {other:?}; expected throttle, retry-after, error500, code or latency"
+                        "unknown key {other:?}; expected throttle, retry-after, error500, code, \
+                         applied-drop, applied-503 or latency"
                     )));
                 }
             }
         }
-        let total = cfg.throttle + cfg.error500 + cfg.codes.iter().map(|(_, p)| p).sum::<f64>();
+        let total = cfg.throttle
+            + cfg.error500
+            + cfg.applied_drop
+            + cfg.applied_503
+            + cfg.codes.iter().map(|(_, p)| p).sum::<f64>();
         if total > 1.0 + 1e-9 {
             return Err(FaultSyntaxError(format!(
                 "the probabilities add up to {total}, more than 1"
@@ -155,6 +200,8 @@ impl Faults {
     pub fn active(&self) -> bool {
         self.config.throttle > 0.0
             || self.config.error500 > 0.0
+            || self.config.applied_drop > 0.0
+            || self.config.applied_503 > 0.0
             || self.config.codes.iter().any(|(_, p)| *p > 0.0)
     }
 
@@ -180,6 +227,14 @@ impl Faults {
             if x < edge {
                 return Some(Fault::Code(code.clone()));
             }
+        }
+        edge += self.config.applied_drop;
+        if x < edge {
+            return Some(Fault::AppliedThenDropped);
+        }
+        edge += self.config.applied_503;
+        if x < edge {
+            return Some(Fault::AppliedThen503);
         }
         None
     }
@@ -209,9 +264,40 @@ mod tests {
             "code=No.Such.Code:0.1",
             "throttle=0.6,error500=0.6",
             "latency=fast",
+            "applied-drop=0.6,applied-503=0.6",
         ] {
             assert!(bad.parse::<FaultConfig>().is_err(), "{bad}");
         }
+        let cfg: FaultConfig = "applied-drop=0.25,applied-503=0.5".parse().unwrap();
+        assert_eq!((cfg.applied_drop, cfg.applied_503), (0.25, 0.5));
+    }
+
+    #[test]
+    fn a_repeated_kind_is_refused_not_overwritten() {
+        for bad in [
+            "throttle=0.1,throttle=0.2",
+            "latency=5ms,latency=10ms",
+            "retry-after=1s,error500=0.1,retry-after=2s",
+            "applied-503=0.1,applied-503=0.1",
+            "code=Invalid.DI.Parameter.File.Existed:0.1,code=Invalid.DI.Parameter.File.Existed:0.2",
+        ] {
+            let e = bad.parse::<FaultConfig>().unwrap_err();
+            assert!(e.0.contains("more than once"), "{bad}: {e}");
+        }
+        // Different codes are different kinds.
+        let cfg: FaultConfig = "code=Invalid.DI.Parameter.File.Existed:0.1,code=Throttling.Api:0.1"
+            .parse()
+            .unwrap();
+        assert_eq!(cfg.codes.len(), 2);
+    }
+
+    #[test]
+    fn applied_faults_are_drawn_and_say_the_request_is_carried_out() {
+        let always = |spec: &str| Faults::new(spec.parse().unwrap(), 1).draw();
+        assert_eq!(always("applied-drop=1"), Some(Fault::AppliedThenDropped));
+        assert_eq!(always("applied-503=1"), Some(Fault::AppliedThen503));
+        assert!(Fault::AppliedThen503.applies_request());
+        assert!(!Fault::Throttle.applies_request());
     }
 
     #[test]

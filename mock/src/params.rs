@@ -2,6 +2,14 @@
 //! (`OperationDesc::validate`) and, for JSON-in-a-string parameters, the same document
 //! validator as `dwdi validate`. Problems map to the service's codes: a missing parameter to
 //! `MissingParameter`, a bad value to the operation's documented 400 code.
+//!
+//! The two steps are separate ([`check_values`], then [`check_documents`]) because their
+//! costs differ: the first is bounded by the parameter count, the second by the size of a
+//! document a client chose, so the server runs it off its async workers.
+//!
+//! Integers must be plain decimal (`OperationDesc::validate` refuses `+10000` and `010000`):
+//! they name the same number in a form no SDK sends, and a service keyed by the text of an
+//! id must not see two spellings of one id.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -49,9 +57,31 @@ pub fn validators() -> &'static HashMap<&'static str, DocumentValidator> {
     })
 }
 
-/// Checks `given` for `desc`. Parameters the operation does not have are ignored, as the
-/// service ignores them.
+/// The most document problems one error answer lists; the rest are counted ("and N more"), so
+/// the answer stays small whatever the document.
+pub const MAX_LISTED_PROBLEMS: usize = 20;
+
+/// Checks `given` for `desc`: values and documents. Parameters the operation does not have are
+/// ignored, as the service ignores them.
 pub fn check(
+    desc: &OperationDesc,
+    facts: &OpFacts,
+    given: &[(String, String)],
+) -> Result<Params, Failure> {
+    let params = check_values(desc, facts, given)?;
+    check_documents(desc, facts, &params)?;
+    Ok(params)
+}
+
+/// Whether `params` carry a JSON document to validate (the expensive part of the checks).
+pub fn has_documents(desc: &OperationDesc, params: &Params) -> bool {
+    desc.params
+        .iter()
+        .any(|p| matches!(p.kind, ParamKind::JsonString { .. }) && params.get(p.name).is_some())
+}
+
+/// Checks names, presence and values through the operation table; documents only as JSON.
+pub fn check_values(
     desc: &OperationDesc,
     facts: &OpFacts,
     given: &[(String, String)],
@@ -93,20 +123,33 @@ pub fn check(
             Problem::Unknown { .. } => Failure::documented(facts, 400, &e.to_string()),
         });
     }
+    Ok(Params(known))
+}
+
+/// Validates the JSON documents among `params` with the same validator as `dwdi validate`.
+/// The answer lists at most [`MAX_LISTED_PROBLEMS`] problems and counts the rest.
+pub fn check_documents(
+    desc: &OperationDesc,
+    facts: &OpFacts,
+    params: &Params,
+) -> Result<(), Failure> {
     for p in desc.params {
         let ParamKind::JsonString { document } = p.kind else {
             continue;
         };
-        let Some(text) = known.iter().find(|(k, _)| k == p.name).map(|(_, v)| v) else {
+        let Some(text) = params.get(p.name) else {
             continue;
         };
         let Some(validator) = validators().get(document) else {
             continue;
         };
-        let errors: Vec<String> = validator
+        let mut errors = validator
             .validate(text, false)
             .into_iter()
-            .filter(|pr| pr.severity == Severity::Error)
+            .filter(|pr| pr.severity == Severity::Error);
+        let listed: Vec<String> = errors
+            .by_ref()
+            .take(MAX_LISTED_PROBLEMS)
             .map(|pr| {
                 format!(
                     "{}:{}: {}: {}",
@@ -121,17 +164,18 @@ pub fn check(
                 )
             })
             .collect();
-        if !errors.is_empty() {
-            return Err(Failure::documented(
-                facts,
-                400,
-                &format!(
-                    "{} is not a valid {document}: {}",
-                    p.name,
-                    errors.join("; ")
-                ),
-            ));
+        let more = errors.count();
+        if !listed.is_empty() {
+            let mut detail = format!(
+                "{} is not a valid {document}: {}",
+                p.name,
+                listed.join("; ")
+            );
+            if more > 0 {
+                detail.push_str(&format!("; and {more} more"));
+            }
+            return Err(Failure::documented(facts, 400, &detail));
         }
     }
-    Ok(Params(known))
+    Ok(())
 }

@@ -9,6 +9,7 @@
 //! Objects are keyed by project, then by task type (`realtimeTasks`, `solutions`) and id.
 
 use std::collections::BTreeMap;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -206,20 +207,82 @@ impl std::fmt::Display for StateError {
 
 impl std::error::Error for StateError {}
 
+/// The largest state file read. A state holds keys, a few projects and their tasks; 16 MiB is
+/// far beyond any real one, and the cap holds for every kind of file (`/dev/zero`, a fifo),
+/// because it counts the bytes actually read, not the size the file claims.
+pub const MAX_STATE_BYTES: u64 = 16 << 20;
+
+/// Reads at most `limit` bytes of `reader`; more is an error saying "too big".
+fn read_capped(mut reader: impl Read, limit: u64, path: &Path) -> Result<Vec<u8>, StateError> {
+    let mut bytes = Vec::new();
+    reader
+        .by_ref()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| StateError(format!("{}: cannot read: {e}", path.display())))?;
+    if bytes.len() as u64 > limit {
+        return Err(StateError(format!(
+            "{}: too big: a state file is at most {limit} bytes",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Checks, before anything else runs, that the state can be written to `path` when the time
+/// comes: its directory exists and takes a new file (the write is a new file renamed over
+/// `path`), and `path` is not a directory, a device or anything else a rename would replace.
+pub fn check_writable(path: &Path) -> Result<(), StateError> {
+    let shown = path.display();
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.is_file() {
+            return Err(StateError(format!(
+                "{shown}: cannot save the state there: it exists and is not a regular file"
+            )));
+        }
+    }
+    let dir = parent_dir(path);
+    tempfile::NamedTempFile::new_in(dir).map(drop).map_err(|e| {
+        StateError(format!(
+            "{shown}: cannot save the state there: cannot create a file in {}: {e}",
+            dir.display()
+        ))
+    })
+}
+
+/// The directory a file is written in (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 impl State {
-    /// Reads a state file.
+    /// Reads a state file, of at most [`MAX_STATE_BYTES`].
     pub fn load(path: &Path) -> Result<State, StateError> {
-        let text = std::fs::read_to_string(path)
+        let file = std::fs::File::open(path)
             .map_err(|e| StateError(format!("{}: cannot read: {e}", path.display())))?;
-        serde_json::from_str(&text).map_err(|e| StateError(format!("{}: {e}", path.display())))
+        let bytes = read_capped(file, MAX_STATE_BYTES, path)?;
+        serde_json::from_slice(&bytes).map_err(|e| StateError(format!("{}: {e}", path.display())))
     }
 
-    /// Writes the state as pretty JSON.
+    /// Writes the state as pretty JSON, atomically: into a new file in the same directory,
+    /// flushed to disk, then renamed over `path`, so that a crash or a full disk leaves either
+    /// the old state or the new one, never half of one. The file is readable by its owner only
+    /// (it holds access key secrets).
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
+        let shown = path.display();
         let text = serde_json::to_string_pretty(self)
             .map_err(|e| StateError(format!("cannot serialize the state: {e}")))?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| StateError(format!("{}: cannot write: {e}", path.display())))
+        let fail = |e: std::io::Error| StateError(format!("{shown}: cannot write: {e}"));
+        let mut file = tempfile::NamedTempFile::new_in(parent_dir(path)).map_err(fail)?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.write_all(b"\n"))
+            .and_then(|()| file.as_file().sync_all())
+            .map_err(fail)?;
+        file.persist(path).map_err(|e| fail(e.error))?;
+        Ok(())
     }
 
     /// The access key that may use every project, unless a state key says otherwise.
@@ -336,6 +399,65 @@ mod tests {
         assert_eq!(back, s);
         assert!(text.contains("\"realtimeTasks\""));
         assert!(s.projects[&10000].processes[&10].task_content.is_some());
+    }
+
+    #[test]
+    fn reads_stop_at_the_cap_whatever_the_source() {
+        // An endless source, as /dev/zero is: reading stops one byte past the cap.
+        let endless = std::io::repeat(b' ');
+        let e = read_capped(endless, 1000, Path::new("/dev/zero")).unwrap_err();
+        assert!(e.0.contains("too big"), "{e}");
+        let ok = read_capped(&b"{}"[..], 1000, Path::new("x")).unwrap();
+        assert_eq!(ok, b"{}");
+        #[cfg(target_os = "linux")]
+        {
+            let e = State::load(Path::new("/dev/zero")).unwrap_err();
+            assert!(e.0.contains("too big"), "{e}");
+        }
+    }
+
+    #[test]
+    fn save_replaces_the_file_by_a_rename_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        std::fs::write(&path, "old").unwrap();
+        let before = std::fs::metadata(&path).unwrap();
+        State::example().save(&path).unwrap();
+        let after = std::fs::metadata(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // A new file took the old one's name; writing in place would keep the inode.
+            assert_ne!(before.ino(), after.ino());
+            assert_eq!(
+                after.mode() & 0o077,
+                0,
+                "owner-only: the state holds secrets"
+            );
+        }
+        let _ = (before, after);
+        assert_eq!(State::load(&path).unwrap(), State::example());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left");
+    }
+
+    #[test]
+    fn unwritable_save_paths_are_found_before_anything_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check_writable(&dir.path().join("state.json")).is_ok());
+        let missing = dir.path().join("no-such-dir").join("state.json");
+        assert!(
+            check_writable(&missing)
+                .unwrap_err()
+                .0
+                .contains("cannot create a file")
+        );
+        let e = check_writable(dir.path()).unwrap_err();
+        assert!(e.0.contains("not a regular file"), "{e}");
+        #[cfg(unix)]
+        assert!(check_writable(Path::new("/dev/null")).is_err());
+        // Nothing was left behind by the checks.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -8,7 +8,6 @@
 //! window, and the gateway's codes for each failure. Secrets are compared, never logged.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use dwdi_wire_verify::{Request, Scheme, VerifyError};
@@ -85,46 +84,14 @@ impl std::fmt::Debug for KeyEntry {
     }
 }
 
-/// Nonces seen within the window, per access key.
-#[derive(Debug, Default)]
-pub struct NonceCache {
-    inner: Mutex<NonceInner>,
-}
-
-#[derive(Debug, Default)]
-struct NonceInner {
-    seen: HashMap<(String, String), u64>,
-    next_prune: usize,
-}
-
-impl NonceCache {
-    /// Records `nonce`; false when it was already seen within the window.
-    pub fn record(&self, key: &str, nonce: &str, now: u64) -> bool {
-        let window = 2 * MAX_SKEW.as_secs();
-        let mut inner = match self.inner.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if inner.seen.len() >= inner.next_prune.max(4096) {
-            inner.seen.retain(|_, t| now.saturating_sub(*t) <= window);
-            inner.next_prune = inner.seen.len() * 2;
-        }
-        let k = (key.to_owned(), nonce.to_owned());
-        match inner.seen.get(&k) {
-            Some(t) if now.saturating_sub(*t) <= window => false,
-            _ => {
-                inner.seen.insert(k, now);
-                true
-            }
-        }
-    }
-}
+pub use crate::nonce::NonceCache;
 
 fn unix(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-fn check_date(date: &str, now: SystemTime) -> Result<(), Failure> {
+/// The request's date in Unix seconds, when within the skew window of `now`.
+fn check_date(date: &str, now: SystemTime) -> Result<u64, Failure> {
     let parsed = dwdi_runtime::AcsDate::parse(date).map_err(|_| {
         Failure::gateway(
             gateway::INVALID_PARAMETER,
@@ -140,7 +107,7 @@ fn check_date(date: &str, now: SystemTime) -> Result<(), Failure> {
             ),
         ));
     }
-    Ok(())
+    Ok(a)
 }
 
 fn incomplete(what: &str) -> Failure {
@@ -223,16 +190,11 @@ pub fn verify(
     let date = parsed
         .date()
         .ok_or_else(|| incomplete("the signing date is missing"))?;
-    check_date(date, now)?;
+    let date = check_date(date, now)?;
     let nonce = parsed
         .nonce()
         .ok_or_else(|| incomplete("the signature nonce is missing"))?;
-    if !nonces.record(id, nonce, unix(now)) {
-        return Err(Failure::gateway(
-            gateway::NONCE_USED,
-            format!("Specified signature nonce {nonce:?} was used already."),
-        ));
-    }
+    nonces.check(id, nonce, date, unix(now))?;
     Ok(Verified {
         access_key_id: id.to_owned(),
         action: parsed.action().unwrap_or_default().to_owned(),

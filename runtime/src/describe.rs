@@ -58,6 +58,10 @@ pub struct ParamDesc {
     pub kind: ParamKind,
     /// One sentence: what it means.
     pub description: &'static str,
+    /// An idempotency token (the spec's `idempotencyToken`): a caller that gives none gets a
+    /// fresh one, kept for every retry of the call, so a lost answer cannot make the service
+    /// act twice.
+    pub idempotency_token: bool,
 }
 
 /// A parameter's type and constraints.
@@ -330,6 +334,11 @@ impl OperationDesc {
         self.params.iter().find(|p| p.name == name)
     }
 
+    /// The operation's idempotency token parameter, if it has one.
+    pub fn idempotency_token(&self) -> Option<&'static ParamDesc> {
+        self.params.iter().find(|p| p.idempotency_token)
+    }
+
     /// The description of the named member of `Data`.
     pub fn field(&self, name: &str) -> Option<&'static FieldDesc> {
         self.fields.iter().find(|f| f.name == name)
@@ -425,13 +434,30 @@ impl OperationDesc {
     }
 }
 
+/// A 64-bit integer in canonical decimal (`0`, `-12`, `10000`), as the service reads ids:
+/// `str::parse` would also take `+10000` and `010000`, which name the same number in a form no
+/// SDK sends, so a request built by hand that way is refused rather than quietly normalised.
+/// `-0` is refused for the same reason.
+pub fn strict_integer(value: &str) -> Option<i64> {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && value != "-0";
+    if canonical { value.parse().ok() } else { None }
+}
+
 /// `None` when the value fits; `Some(detail)` when it does not.
 fn check_value(kind: &ParamKind, value: &str) -> Option<Option<String>> {
     match kind {
-        ParamKind::Int64 { min, max } => match value.parse::<i64>() {
-            Ok(v) if (*min..=*max).contains(&v) => None,
-            Ok(_) => Some(Some("out of range".to_owned())),
-            Err(_) => Some(Some("not an integer".to_owned())),
+        ParamKind::Int64 { min, max } => match strict_integer(value) {
+            Some(v) if (*min..=*max).contains(&v) => None,
+            Some(_) => Some(Some("out of range".to_owned())),
+            None => Some(Some(
+                "not an integer in plain decimal: digits with an optional leading `-`, no `+`, \
+                 no leading zeros, no spaces"
+                    .to_owned(),
+            )),
         },
         ParamKind::String => None,
         // Exactly the two words the service parses; `True`, `1` or `yes` would be sent as
@@ -459,6 +485,7 @@ mod tests {
                 required: true,
                 kind: ParamKind::Int64 { min: 1, max: 10 },
                 description: "The ID.",
+                idempotency_token: false,
             },
             ParamDesc {
                 name: "Kind",
@@ -468,18 +495,28 @@ mod tests {
                     accepts: &["A", "B"],
                 },
                 description: "The kind.",
+                idempotency_token: false,
             },
             ParamDesc {
                 name: "Doc",
                 required: false,
                 kind: ParamKind::JsonString { document: "Doc" },
                 description: "A document.",
+                idempotency_token: false,
             },
             ParamDesc {
                 name: "Force",
                 required: false,
                 kind: ParamKind::Boolean,
                 description: "Whether to force it.",
+                idempotency_token: false,
+            },
+            ParamDesc {
+                name: "Token",
+                required: false,
+                kind: ParamKind::String,
+                description: "An idempotency token.",
+                idempotency_token: true,
             },
         ],
         fields: &[
@@ -621,7 +658,7 @@ mod tests {
         );
         assert_eq!(
             msg(&[("Id", "x"), ("Kind", "A")]),
-            "DoThing: parameter Id has invalid value \"x\"; expected an integer in 1..=10 (not an integer)"
+            "DoThing: parameter Id has invalid value \"x\"; expected an integer in 1..=10 (not an integer in plain decimal: digits with an optional leading `-`, no `+`, no leading zeros, no spaces)"
         );
         assert_eq!(
             msg(&[("Id", "1"), ("Kind", "C")]),
@@ -629,7 +666,7 @@ mod tests {
         );
         assert_eq!(
             msg(&[("Id", "1"), ("Kind", "A"), ("Colour", "red")]),
-            "DoThing: unknown parameter Colour; expected one of Id, Kind, Doc, Force"
+            "DoThing: unknown parameter Colour; expected one of Id, Kind, Doc, Force, Token"
         );
         assert_eq!(
             msg(&[("Id", "1"), ("Id", "2"), ("Kind", "A")]),
@@ -639,5 +676,31 @@ mod tests {
             msg(&[("Id", "1"), ("Kind", "A"), ("Doc", "{\"a\":")]),
             "DoThing: parameter Doc has invalid value \"{\\\"a\\\":\"; expected a Doc JSON document (JSON error: EOF while parsing a value at line 1 column 5)"
         );
+    }
+
+    #[test]
+    fn integers_must_be_plain_decimal() {
+        for ok in [
+            "0",
+            "1",
+            "10",
+            "-5",
+            "9223372036854775807",
+            "-9223372036854775808",
+        ] {
+            assert!(strict_integer(ok).is_some(), "{ok}");
+        }
+        for bad in [
+            "+10", "010", "00", "-0", "-01", "", "-", " 1", "1 ", "1_0", "0x10", "1e3",
+        ] {
+            assert_eq!(strict_integer(bad), None, "{bad:?}");
+        }
+        assert!(OP.validate([("Id", "+10"), ("Kind", "A")]).is_err());
+        assert!(OP.validate([("Id", "010"), ("Kind", "A")]).is_err());
+    }
+
+    #[test]
+    fn the_idempotency_token_is_found_by_its_flag() {
+        assert_eq!(OP.idempotency_token().map(|p| p.name), Some("Token"));
     }
 }

@@ -141,6 +141,7 @@ fn descriptor(cx: &Cx<'_>, action: &str, op: &Operation) -> TokenStream {
     let params = op.parameters.iter().map(|(wire, p)| {
         let required = p.required;
         let description = &p.description;
+        let idempotency_token = p.idempotency_token;
         let kind = match p.ty {
             ValueType::Int64 => {
                 let (min, max) = p
@@ -167,7 +168,7 @@ fn descriptor(cx: &Cx<'_>, action: &str, op: &Operation) -> TokenStream {
             }
         };
         quote! {
-            #rt::describe::ParamDesc { name: #wire, required: #required, kind: #kind, description: #description }
+            #rt::describe::ParamDesc { name: #wire, required: #required, kind: #kind, description: #description, idempotency_token: #idempotency_token }
         }
     });
     let fields = op
