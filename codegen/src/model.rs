@@ -451,6 +451,45 @@ pub struct Param {
     /// retried call cannot act twice.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub idempotency_token: bool,
+    /// What the parameter stands for in the service's behaviour (a decision, read off its
+    /// description), for tools that act as the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+/// What a parameter or a response field stands for in the service's behaviour. The mock
+/// finds "the workspace" or "the process ID" by its role, so it names no wire name; an
+/// operation has at most one parameter and one field of each role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// The workspace (project) whose objects the call reads or changes (an int64).
+    Workspace,
+    /// Which kind of object the call is about: real-time task, solution, … (an enum).
+    ObjectKind,
+    /// The ID of the task or solution the call is about (an int64).
+    Task,
+    /// The ID of an asynchronous process: the field a call returns when it starts one, the
+    /// parameter that follows it (an int64).
+    Process,
+    /// The document an asynchronous process works from (a jsonString parameter).
+    ProcessInput,
+    /// The settings a task is run with (a jsonString parameter).
+    RunSettings,
+}
+
+impl Role {
+    /// The spelling used in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Workspace => "workspace",
+            Role::ObjectKind => "objectKind",
+            Role::Task => "task",
+            Role::Process => "process",
+            Role::ProcessInput => "processInput",
+            Role::RunSettings => "runSettings",
+        }
+    }
 }
 
 /// A polling loop over one operation.
@@ -528,6 +567,10 @@ pub struct Field {
     /// Who wrote the example; `page` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example_origin: Option<ExampleOrigin>,
+    /// What the field stands for in the service's behaviour (a decision, read off its
+    /// description), for tools that act as the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
 }
 
 /// Value types.
