@@ -73,10 +73,7 @@ pub const MAX_LISTED_PROBLEMS: usize = 20;
 
 /// Checks `given` for `desc`: values and documents. Parameters the operation does not have are
 /// ignored, as the service ignores them.
-pub fn check(
-    desc: &OperationDesc,
-    given: &[(String, String)],
-) -> Result<Params, Failure> {
+pub fn check(desc: &OperationDesc, given: &[(String, String)]) -> Result<Params, Failure> {
     let params = check_values(desc, given)?;
     check_documents(desc, &params)?;
     Ok(params)
@@ -90,10 +87,7 @@ pub fn has_documents(desc: &OperationDesc, params: &Params) -> bool {
 }
 
 /// Checks names, presence and values through the operation table; documents only as JSON.
-pub fn check_values(
-    desc: &OperationDesc,
-    given: &[(String, String)],
-) -> Result<Params, Failure> {
+pub fn check_values(desc: &OperationDesc, given: &[(String, String)]) -> Result<Params, Failure> {
     let known: Vec<(String, String)> = given
         .iter()
         .filter(|(k, _)| desc.param(k).is_some())
@@ -136,10 +130,7 @@ pub fn check_values(
 
 /// Validates the JSON documents among `params` with the same validator as `dwdi validate`.
 /// The answer lists at most [`MAX_LISTED_PROBLEMS`] problems and counts the rest.
-pub fn check_documents(
-    desc: &OperationDesc,
-    params: &Params,
-) -> Result<(), Failure> {
+pub fn check_documents(desc: &OperationDesc, params: &Params) -> Result<(), Failure> {
     for p in desc.params {
         let ParamKind::JsonString { document } = p.kind else {
             continue;
