@@ -97,8 +97,8 @@ async fn a_wrongly_typed_value_for_any_parameter_is_refused_before_sending() {
             };
             let mut params: Vec<(String, String)> = example
                 .iter()
-                .cloned()
                 .filter(|(name, _)| name != param.name)
+                .cloned()
                 .collect();
             params.push((param.name.to_owned(), wrong.to_owned()));
             let server = TestServer::start(vec![]).await;

@@ -773,21 +773,20 @@ mod generate_di_sync_task_config_for_updating {
         check_documents: bool,
     ) -> ::std::result::Result<
         ::dwdi_runtime::RpcRequest,
-        ::dwdi_runtime::dynamic::DynError,
+        ::std::boxed::Box<::dwdi_runtime::dynamic::DynError>,
     > {
+        let refused = |e| ::std::boxed::Box::new(
+            dyn_error(GenerateDiSyncTaskConfigForUpdatingError::Invalid(e)),
+        );
         let mut builder = GenerateDiSyncTaskConfigForUpdatingFluentBuilder::from_wire(
                 client,
                 params,
             )
-            .map_err(|e| dyn_error(
-                GenerateDiSyncTaskConfigForUpdatingError::Invalid(e),
-            ))?;
+            .map_err(refused)?;
         if !check_documents {
             builder = builder.skip_document_validation();
         }
-        builder
-            .to_request()
-            .map_err(|e| dyn_error(GenerateDiSyncTaskConfigForUpdatingError::Invalid(e)))
+        builder.to_request().map_err(refused)
     }
     fn dyn_error(
         error: GenerateDiSyncTaskConfigForUpdatingError,
@@ -846,16 +845,17 @@ mod get_di_sync_instance_info {
         check_documents: bool,
     ) -> ::std::result::Result<
         ::dwdi_runtime::RpcRequest,
-        ::dwdi_runtime::dynamic::DynError,
+        ::std::boxed::Box<::dwdi_runtime::dynamic::DynError>,
     > {
+        let refused = |e| ::std::boxed::Box::new(
+            dyn_error(GetDiSyncInstanceInfoError::Invalid(e)),
+        );
         let mut builder = GetDiSyncInstanceInfoFluentBuilder::from_wire(client, params)
-            .map_err(|e| dyn_error(GetDiSyncInstanceInfoError::Invalid(e)))?;
+            .map_err(refused)?;
         if !check_documents {
             builder = builder.skip_document_validation();
         }
-        builder
-            .to_request()
-            .map_err(|e| dyn_error(GetDiSyncInstanceInfoError::Invalid(e)))
+        builder.to_request().map_err(refused)
     }
     fn dyn_error(
         error: GetDiSyncInstanceInfoError,
@@ -920,21 +920,20 @@ mod query_di_sync_task_config_process_result {
         check_documents: bool,
     ) -> ::std::result::Result<
         ::dwdi_runtime::RpcRequest,
-        ::dwdi_runtime::dynamic::DynError,
+        ::std::boxed::Box<::dwdi_runtime::dynamic::DynError>,
     > {
+        let refused = |e| ::std::boxed::Box::new(
+            dyn_error(QueryDiSyncTaskConfigProcessResultError::Invalid(e)),
+        );
         let mut builder = QueryDiSyncTaskConfigProcessResultFluentBuilder::from_wire(
                 client,
                 params,
             )
-            .map_err(|e| dyn_error(
-                QueryDiSyncTaskConfigProcessResultError::Invalid(e),
-            ))?;
+            .map_err(refused)?;
         if !check_documents {
             builder = builder.skip_document_validation();
         }
-        builder
-            .to_request()
-            .map_err(|e| dyn_error(QueryDiSyncTaskConfigProcessResultError::Invalid(e)))
+        builder.to_request().map_err(refused)
     }
     fn dyn_error(
         error: QueryDiSyncTaskConfigProcessResultError,
@@ -993,14 +992,17 @@ mod start_di_sync_instance {
         check_documents: bool,
     ) -> ::std::result::Result<
         ::dwdi_runtime::RpcRequest,
-        ::dwdi_runtime::dynamic::DynError,
+        ::std::boxed::Box<::dwdi_runtime::dynamic::DynError>,
     > {
+        let refused = |e| ::std::boxed::Box::new(
+            dyn_error(StartDiSyncInstanceError::Invalid(e)),
+        );
         let mut builder = StartDiSyncInstanceFluentBuilder::from_wire(client, params)
-            .map_err(|e| dyn_error(StartDiSyncInstanceError::Invalid(e)))?;
+            .map_err(refused)?;
         if !check_documents {
             builder = builder.skip_document_validation();
         }
-        builder.to_request().map_err(|e| dyn_error(StartDiSyncInstanceError::Invalid(e)))
+        builder.to_request().map_err(refused)
     }
     fn dyn_error(error: StartDiSyncInstanceError) -> ::dwdi_runtime::dynamic::DynError {
         ::dwdi_runtime::dynamic::DynError {
@@ -1057,14 +1059,17 @@ mod stop_di_sync_instance {
         check_documents: bool,
     ) -> ::std::result::Result<
         ::dwdi_runtime::RpcRequest,
-        ::dwdi_runtime::dynamic::DynError,
+        ::std::boxed::Box<::dwdi_runtime::dynamic::DynError>,
     > {
+        let refused = |e| ::std::boxed::Box::new(
+            dyn_error(StopDiSyncInstanceError::Invalid(e)),
+        );
         let mut builder = StopDiSyncInstanceFluentBuilder::from_wire(client, params)
-            .map_err(|e| dyn_error(StopDiSyncInstanceError::Invalid(e)))?;
+            .map_err(refused)?;
         if !check_documents {
             builder = builder.skip_document_validation();
         }
-        builder.to_request().map_err(|e| dyn_error(StopDiSyncInstanceError::Invalid(e)))
+        builder.to_request().map_err(refused)
     }
     fn dyn_error(error: StopDiSyncInstanceError) -> ::dwdi_runtime::dynamic::DynError {
         ::dwdi_runtime::dynamic::DynError {

@@ -65,6 +65,11 @@ impl std::error::Error for DynError {
 /// The future an entry's `send` returns.
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<DynOutput, DynError>> + Send + 'a>>;
 
+/// An entry's `to_request`: the client, the wire-form parameters (name, text), and whether to
+/// check JSON documents against their schemas. The refusal is boxed: it is large and rare.
+pub type ToRequest<C> =
+    fn(&C, &[(String, String)], check_documents: bool) -> Result<RpcRequest, Box<DynError>>;
+
 /// One operation of a generated client `C`, reachable by action name.
 pub struct DynOperation<C: 'static> {
     /// What the operation accepts, answers and fails with.
@@ -79,8 +84,7 @@ pub struct DynOperation<C: 'static> {
     /// would hand the runtime (checked, not yet signed); nothing is sent. With
     /// `check_documents` false, JSON-in-a-string parameters are checked to be JSON only, as
     /// with the builder's `skip_document_validation()`.
-    pub to_request:
-        fn(&C, &[(String, String)], check_documents: bool) -> Result<RpcRequest, DynError>,
+    pub to_request: ToRequest<C>,
 }
 
 impl<C> fmt::Debug for DynOperation<C> {

@@ -316,13 +316,13 @@ fn dynamic_module(cx: &Cx<'_>, action: &str) -> TokenStream {
                 client: &#r::#client,
                 params: &[(::std::string::String, ::std::string::String)],
                 check_documents: bool,
-            ) -> ::std::result::Result<#rt::RpcRequest, #rt::dynamic::DynError> {
-                let mut builder = #builder::from_wire(client, params)
-                    .map_err(|e| dyn_error(#error::#invalid(e)))?;
+            ) -> ::std::result::Result<#rt::RpcRequest, ::std::boxed::Box<#rt::dynamic::DynError>> {
+                let refused = |e| ::std::boxed::Box::new(dyn_error(#error::#invalid(e)));
+                let mut builder = #builder::from_wire(client, params).map_err(refused)?;
                 if !check_documents {
                     builder = builder.skip_document_validation();
                 }
-                builder.to_request().map_err(|e| dyn_error(#error::#invalid(e)))
+                builder.to_request().map_err(refused)
             }
 
             fn dyn_error(error: #error) -> #rt::dynamic::DynError {
