@@ -398,7 +398,9 @@ pub struct Operation {
     pub errors: Vec<ErrorCode>,
     /// The documented sample response.
     pub sample: Sample,
-    /// Contract cases: requests and answers with what they must produce.
+    /// Contract cases the spec's facts cannot give: requests and answers with what they must
+    /// produce. The page-example request, the sample, each documented error and the failed
+    /// outcome are derived (`crate::cases::derived`) and must not be written here.
     #[serde(default, skip_serializing_if = "Cases::is_empty")]
     pub cases: Cases,
 }
@@ -928,7 +930,7 @@ impl Cases {
     }
 }
 
-/// Parameters, pinned signing inputs and the request they must produce.
+/// Parameters, pinned signing inputs and what the request they produce must hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RequestCase {
@@ -943,8 +945,11 @@ pub struct RequestCase {
     pub params: IndexMap<String, Value>,
     /// The signing inputs that are otherwise not deterministic.
     pub pinned: Pinned,
-    /// The request that must come out.
-    pub expect: ExpectedRequest,
+    /// What the request must hold beyond what the suites check for every case (exactly the
+    /// parameters, the operation's method and path, a signature the independent verifier
+    /// accepts); the full wire form is in the suites' snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<ExpectedRequest>,
 }
 
 /// Pinned signing inputs. The credentials are fake.

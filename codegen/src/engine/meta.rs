@@ -75,6 +75,7 @@ pub(crate) fn items(cx: &Cx<'_>, loaded: &LoadedSpec) -> TokenStream {
                 decode_data: #module::decode_data,
                 typed_error: #module::typed_error,
                 send: #module::send,
+                to_request: #module::to_request,
             }
         })
     });
@@ -380,6 +381,19 @@ fn dynamic_module(cx: &Cx<'_>, action: &str) -> TokenStream {
                         ::std::result::Result::Err(e) => ::std::result::Result::Err(dyn_error(e)),
                     }
                 })
+            }
+
+            pub(super) fn to_request(
+                client: &#r::#client,
+                params: &[(::std::string::String, ::std::string::String)],
+                check_documents: bool,
+            ) -> ::std::result::Result<#rt::RpcRequest, ::std::boxed::Box<#rt::dynamic::DynError>> {
+                let refused = |e| ::std::boxed::Box::new(dyn_error(#error::#invalid(e)));
+                let mut builder = #builder::from_wire(client, params).map_err(refused)?;
+                if !check_documents {
+                    builder = builder.skip_document_validation();
+                }
+                builder.to_request().map_err(refused)
             }
 
             fn dyn_error(error: #error) -> #rt::dynamic::DynError {
