@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::protocol::{
-    ANSWER_MEDIA_TYPE, CODE_MEMBER, DATA_MEMBER, MESSAGE_MEMBER, RETRY_AFTER_HEADER,
+    ANSWER_MEDIA_TYPE, CODE_MEMBER, DATA_MEMBER, MESSAGE_MEMBER, RETRY_AFTER_HEADER, URI_TOO_LONG,
 };
 use super::schema::{answer_schema, component_ref};
 use crate::model::{ErrorClass, KeyCase, Operation, Spec};
@@ -53,7 +53,25 @@ pub fn responses(spec: &Spec, plan: &NamePlan, op: &Operation, data: &str) -> Ma
     for (status, rows) in by_status {
         out.insert(status.to_string(), error_response(&rows));
     }
-    out
+    // Parameters whose length has no bound (text, JSON documents) can make a URL longer than
+    // any HTTP server reads; the answer then comes from the server, not from the API.
+    out.insert(
+        URI_TOO_LONG.to_string(),
+        json!({
+            "description": "The request's URL is longer than the HTTP server reads: the API never \
+                            sees the request, and the answer has no error envelope. dwdi's \
+                            client refuses such a URL before sending, naming its longest \
+                            parameter.",
+        }),
+    );
+    sort_by_status(out)
+}
+
+/// Responses in the order of their statuses.
+fn sort_by_status(responses: Map<String, Value>) -> Map<String, Value> {
+    let mut entries: Vec<(String, Value)> = responses.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.into_iter().collect()
 }
 
 fn success(spec: &Spec, plan: &NamePlan, op: &Operation, data: &str) -> Value {

@@ -29,6 +29,9 @@ pub const CODE_MEMBER: &str = "Code";
 pub const MESSAGE_MEMBER: &str = "Message";
 /// The scheme of the service's endpoints.
 pub const ENDPOINT_SCHEME: &str = "https";
+/// The status an HTTP server answers a request line longer than it reads with, before the
+/// API sees the request (so without the error envelope).
+pub const URI_TOO_LONG: u16 = 414;
 /// The name of the security scheme in `components/securitySchemes`.
 pub const SECURITY_SCHEME: &str = "acs3";
 

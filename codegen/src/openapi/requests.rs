@@ -19,7 +19,11 @@ pub struct Request {
 /// The request of `action`.
 pub fn request(spec: &Spec, plan: &NamePlan, action: &str, op: &Operation) -> Request {
     let mut parameters = vec![
-        fixed_header(ACTION_HEADER, action, "The action: always this operation's name."),
+        fixed_header(
+            ACTION_HEADER,
+            action,
+            "The action: always this operation's name.",
+        ),
         fixed_header(
             VERSION_HEADER,
             &spec.api_version,
