@@ -802,60 +802,27 @@ impl Runtime {
         span.record("status", status);
 
         let secrets = credentials.secrets();
-        if !(200..300).contains(&status) {
-            let mut e = decode_error(action, status, Some(&headers), &body, self.error_classes);
-            e.scrub(&secrets);
-            if let Some(id) = &e.request_id {
-                span.record("request_id", field::display(id));
-            }
-            tracing::debug!(attempt, status, code = e.code.as_deref(), kind = %e.kind, "error answer");
-            return Err(Error::Service(Box::new(e)));
-        }
-
-        let json: Value = match serde_json::from_slice(&body) {
-            Ok(v @ Value::Object(_)) => v,
-            Ok(_) | Err(_) => {
-                let text = String::from_utf8_lossy(&body);
-                return Err(Error::Decode {
-                    action: action.to_owned(),
-                    status,
-                    reason: "the body is not a JSON object (expected {\"RequestId\", \"Data\", …})"
-                        .to_owned(),
-                    preview: preview(&text, BODY_PREVIEW).to_owned(),
-                });
-            }
-        };
-        let obj = json.as_object().cloned().unwrap_or_default();
-        if is_explicit_failure(&obj) {
-            let mut e = decode_error(action, status, Some(&headers), &body, self.error_classes);
-            e.scrub(&secrets);
-            if let Some(id) = &e.request_id {
-                span.record("request_id", field::display(id));
-            }
-            return Err(Error::Service(Box::new(e)));
-        }
-        let request_id = get_ci(&obj, "RequestId")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .or_else(|| {
-                headers
-                    .get(REQUEST_ID_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            });
-        if let Some(id) = &request_id {
-            span.record("request_id", field::display(id));
-        }
-        tracing::debug!(attempt, status, "success");
-        Ok(RpcResponse {
-            action: request.action.clone(),
+        let result = decode_answer(
+            request.action.clone(),
             status,
-            request_id,
             headers,
             body,
-            json,
-            attempts: attempt,
-        })
+            self.error_classes,
+            &secrets,
+            attempt,
+        );
+        let (request_id, outcome) = match &result {
+            Ok(r) => (r.request_id.as_deref(), "success"),
+            Err(e) => (e.request_id(), "error answer"),
+        };
+        if let Some(id) = request_id {
+            span.record("request_id", field::display(id));
+        }
+        match &result {
+            Ok(_) => tracing::debug!(attempt, status, outcome),
+            Err(e) => tracing::debug!(attempt, status, code = e.code(), kind = %e.kind(), outcome),
+        }
+        result
     }
 
     /// True when `url` is on the runtime's endpoint (scheme, host and port).
@@ -909,4 +876,68 @@ impl Runtime {
         }
         Ok(builder)
     }
+}
+
+/// Turns an answer the runtime has read (any status but a redirect, which is refused before
+/// the body is read) into the call's result, as every attempt does: a status outside 2xx, or
+/// a 2xx body saying `"Success": false`, is the service's error (classified by `classes`, the
+/// API's gateway table, with each of `secrets` scrubbed from it); a 2xx body that is not a
+/// JSON object cannot be decoded; anything else is the successful answer.
+///
+/// It does no I/O and logs nothing, so that it can be driven directly: the fuzz target
+/// `response` and its replay test (`fuzz/harness`) feed it arbitrary answers.
+pub fn decode_answer(
+    action: Cow<'static, str>,
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    classes: &[GatewayErrorDesc],
+    secrets: &[&str],
+    attempt: u32,
+) -> Result<RpcResponse, Error> {
+    let service_error = |body: &[u8], headers: &HeaderMap| {
+        let mut e = decode_error(&action, status, Some(headers), body, classes);
+        e.scrub(secrets);
+        Error::Service(Box::new(e))
+    };
+    if !(200..300).contains(&status) {
+        return Err(service_error(&body, &headers));
+    }
+    let json: Value = match serde_json::from_slice(&body) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) | Err(_) => {
+            let text = String::from_utf8_lossy(&body);
+            return Err(Error::Decode {
+                action: action.into_owned(),
+                status,
+                reason: "the body is not a JSON object (expected {\"RequestId\", \"Data\", …})"
+                    .to_owned(),
+                preview: preview(&text, BODY_PREVIEW).to_owned(),
+            });
+        }
+    };
+    let Value::Object(obj) = &json else {
+        unreachable!("matched as an object above")
+    };
+    if is_explicit_failure(obj) {
+        return Err(service_error(&body, &headers));
+    }
+    let request_id = get_ci(obj, "RequestId")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            headers
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        });
+    Ok(RpcResponse {
+        action,
+        status,
+        request_id,
+        headers,
+        body,
+        json,
+        attempts: attempt,
+    })
 }
