@@ -187,3 +187,29 @@ async fn errors_and_tracing_output_never_show_the_secret_or_token() {
     assert!(logs.contains("request_id=req-sig"), "{logs}");
     assert!(logs.contains("retrying"), "{logs}");
 }
+
+#[test]
+fn a_secret_in_the_request_id_header_of_an_error_answer_is_scrubbed() {
+    // Found by the `response` fuzz target (fuzz/regressions/response): an answer whose body is
+    // not JSON takes its request id from `x-acs-request-id`, which was not scrubbed.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-acs-request-id",
+        format!("id-{TOKEN}-{}", encode(SECRET))
+            .parse()
+            .expect("a header value"),
+    );
+    let result = dwdi_runtime::transport::decode_answer(
+        "GetDISyncInstanceInfo".into(),
+        500,
+        headers,
+        b"upstream error".to_vec(),
+        &[],
+        &[SECRET, TOKEN],
+        1,
+    );
+    let error = result.expect_err("a 500 is an error");
+    assert_eq!(error.request_id(), Some("id-***-***"));
+    assert_clean("Debug", &format!("{error:?}"));
+    assert_clean("Display", &error.to_string());
+}
