@@ -29,7 +29,8 @@ fi
 
 export CARGO_INCREMENTAL=0
 flags=(-O --debug-assertions --sanitizer none --fuzz-dir targets)
-cargo +nightly fuzz build "${flags[@]}"
+# FUZZ_NO_BUILD=1 runs the binaries already built (e.g. while the sources are being edited).
+[ -n "${FUZZ_NO_BUILD:-}" ] || cargo +nightly fuzz build "${flags[@]}"
 triple="$(rustc +nightly -vV | sed -n 's/^host: //p')"
 
 mkdir -p logs

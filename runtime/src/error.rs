@@ -200,25 +200,11 @@ impl ServiceError {
     /// Replaces every occurrence of each secret (raw and percent-encoded once or twice) by
     /// `***` in every text field.
     pub(crate) fn scrub(&mut self, secrets: &[&str]) {
-        let forms: Vec<String> = secrets
-            .iter()
-            .filter(|s| !s.is_empty())
-            .flat_map(|s| {
-                let once = crate::encode::encode(s);
-                let twice = crate::encode::encode(&once);
-                [(*s).to_owned(), once, twice]
-            })
-            .collect();
+        let forms = secret_forms(secrets);
         if forms.is_empty() {
             return;
         }
-        let clean = |t: &mut String| {
-            for form in &forms {
-                if t.contains(form.as_str()) {
-                    *t = t.replace(form.as_str(), "***");
-                }
-            }
-        };
+        let clean = |t: &mut String| clean_text(t, &forms);
         clean(&mut self.body);
         // The request id too: without a JSON body it is the `x-acs-request-id` header's,
         // which a proxy may fill with anything (fuzz/regressions/response).
@@ -243,6 +229,35 @@ impl ServiceError {
             }
         }
     }
+}
+
+/// The forms a secret takes in text that echoes it: raw, percent-encoded once or twice.
+fn secret_forms(secrets: &[&str]) -> Vec<String> {
+    secrets
+        .iter()
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| {
+            let once = crate::encode::encode(s);
+            let twice = crate::encode::encode(&once);
+            [(*s).to_owned(), once, twice]
+        })
+        .collect()
+}
+
+fn clean_text(t: &mut String, forms: &[String]) {
+    for form in forms {
+        if t.contains(form.as_str()) {
+            *t = t.replace(form.as_str(), "***");
+        }
+    }
+}
+
+/// `text` with every form of each of `secrets` replaced by `***` (as [`ServiceError`]'s
+/// fields are), for other errors that quote an answer.
+pub(crate) fn scrub_text(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_owned();
+    clean_text(&mut out, &secret_forms(secrets));
+    out
 }
 
 /// No answer came back: the connection failed, timed out or broke.

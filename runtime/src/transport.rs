@@ -906,7 +906,8 @@ pub fn decode_answer(
     let json: Value = match serde_json::from_slice(&body) {
         Ok(v @ Value::Object(_)) => v,
         Ok(_) | Err(_) => {
-            let text = String::from_utf8_lossy(&body);
+            // Scrubbed before it is cut, so that no part of a secret is left at the cut.
+            let text = crate::error::scrub_text(&String::from_utf8_lossy(&body), secrets);
             return Err(Error::Decode {
                 action: action.into_owned(),
                 status,

@@ -213,3 +213,25 @@ fn a_secret_in_the_request_id_header_of_an_error_answer_is_scrubbed() {
     assert_clean("Debug", &format!("{error:?}"));
     assert_clean("Display", &error.to_string());
 }
+
+#[test]
+fn a_secret_in_a_success_body_that_is_not_json_is_scrubbed_from_its_preview() {
+    // Found by the `response` fuzz target (fuzz/regressions/response): the preview of a 2xx
+    // body that cannot be decoded quoted it unscrubbed.
+    let body = format!("<html>{SECRET} {}</html>", encode(TOKEN));
+    let result = dwdi_runtime::transport::decode_answer(
+        "GetDISyncInstanceInfo".into(),
+        200,
+        reqwest::header::HeaderMap::new(),
+        body.into_bytes(),
+        &[],
+        &[SECRET, TOKEN],
+        1,
+    );
+    let error = result.expect_err("not JSON");
+    assert!(
+        error.to_string().contains("<html>*** ***</html>"),
+        "{error}"
+    );
+    assert_clean("Debug", &format!("{error:?}"));
+}
