@@ -89,6 +89,74 @@ fn wire_text(value: &Value) -> String {
     }
 }
 
+/// Each operation's example calls: the spec's request cases when it has them, else one call
+/// with every parameter's documented example.
+fn example_calls(facts: &Value) -> Vec<(String, Vec<(String, Value)>)> {
+    let cases: Vec<(String, Vec<(String, Value)>)> = facts["cases"]["request"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|case| {
+            let params = case["params"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(n, v)| (n.clone(), v.clone()))
+                .collect();
+            (case["id"].as_str().unwrap_or("case").to_owned(), params)
+        })
+        .collect();
+    if !cases.is_empty() {
+        return cases;
+    }
+    let params: Vec<(String, Value)> = facts["parameters"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(n, p)| p.get("example").map(|v| (n.clone(), v.clone())))
+        .collect();
+    vec![("examples".to_owned(), params)]
+}
+
+/// Each operation's example answers: the spec's response cases when it has them, else its
+/// sample and an error envelope per documented error.
+fn example_answers(facts: &Value) -> Vec<(String, u16, Value)> {
+    let cases: Vec<(String, u16, Value)> = facts["cases"]["response"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|case| {
+            (
+                case["id"].as_str().unwrap_or("case").to_owned(),
+                case["status"].as_u64().unwrap_or(200) as u16,
+                case["body"].clone(),
+            )
+        })
+        .collect();
+    if !cases.is_empty() {
+        return cases;
+    }
+    let mut out = Vec::new();
+    if facts["sample"]["body"].is_object() {
+        out.push(("sample".to_owned(), 200, facts["sample"]["body"].clone()));
+    }
+    for error in facts["errors"].as_array().into_iter().flatten() {
+        let code = error["code"].as_str().unwrap_or("Unknown");
+        out.push((
+            format!("error-{code}"),
+            error["status"].as_u64().unwrap_or(400) as u16,
+            serde_json::json!({
+                "RequestId": "0bc1411515937635973",
+                "HostId": "dataworks.cn-hangzhou.aliyuncs.com",
+                "Code": code,
+                "Message": error["message"],
+                "Recommend": "https://api.aliyun.com/troubleshoot?q=x",
+            }),
+        ));
+    }
+    out
+}
+
 fn documents(spec: &Value) -> usize {
     let mut seeds = Seeds::new("document");
     let root = repo();
@@ -99,37 +167,22 @@ fn documents(spec: &Value) -> usize {
         }
     }
     for (op, facts) in spec["operations"].as_object().into_iter().flatten() {
-        for case in facts["cases"]["request"].as_array().into_iter().flatten() {
-            for (name, value) in case["params"].as_object().into_iter().flatten() {
+        for (id, params) in example_calls(facts) {
+            for (name, value) in &params {
                 if let Some(doc) = embedded_object(value) {
-                    seeds.add(
-                        &format!(
-                            "spec.{op}.{}.{name}.json",
-                            case["id"].as_str().unwrap_or("case")
-                        ),
-                        doc.as_bytes(),
-                    );
+                    seeds.add(&format!("spec.{op}.{id}.{name}.json"), doc.as_bytes());
                     // The same document escaped in a JSON string, as copied out of a request.
                     seeds.add(
-                        &format!(
-                            "spec.{op}.{}.{name}.escaped.json",
-                            case["id"].as_str().unwrap_or("case")
-                        ),
+                        &format!("spec.{op}.{id}.{name}.escaped.json"),
                         Value::String(doc).to_string().as_bytes(),
                     );
                 }
             }
         }
-        for case in facts["cases"]["response"].as_array().into_iter().flatten() {
-            for (name, value) in case["body"]["Data"].as_object().into_iter().flatten() {
+        for (id, _, body) in example_answers(facts) {
+            for (name, value) in body["Data"].as_object().into_iter().flatten() {
                 if let Some(doc) = embedded_object(value) {
-                    seeds.add(
-                        &format!(
-                            "spec.{op}.{}.{name}.json",
-                            case["id"].as_str().unwrap_or("case")
-                        ),
-                        doc.as_bytes(),
-                    );
+                    seeds.add(&format!("spec.{op}.{id}.{name}.json"), doc.as_bytes());
                 }
             }
         }
@@ -188,11 +241,9 @@ fn requests(spec: &Value) -> usize {
     }
     // Every request case of the spec, signed by the runtime, each way it can be sent.
     for (op, facts) in spec["operations"].as_object().into_iter().flatten() {
-        for case in facts["cases"]["request"].as_array().into_iter().flatten() {
-            let params: Vec<(String, String)> = case["params"]
-                .as_object()
-                .into_iter()
-                .flatten()
+        for (id, params) in example_calls(facts) {
+            let params: Vec<(String, String)> = params
+                .iter()
                 .map(|(n, v)| (n.clone(), wire_text(v)))
                 .collect();
             for (v2, get, key, form) in [
@@ -213,8 +264,7 @@ fn requests(spec: &Value) -> usize {
                 };
                 seeds.add(
                     &format!(
-                        "{op}.{}.v{}{}.key{key}{}",
-                        case["id"].as_str().unwrap_or("case"),
+                        "{op}.{id}.v{}{}.key{key}{}",
                         if v2 { 2 } else { 3 },
                         if get { ".get" } else { "" },
                         if form { ".form" } else { "" }
@@ -231,23 +281,15 @@ fn responses(spec: &Value) -> usize {
     let mut seeds = Seeds::new("response");
     for (i, op) in DISPATCH.iter().enumerate() {
         let facts = &spec["operations"][op.desc.action];
-        for case in facts["cases"]["response"].as_array().into_iter().flatten() {
-            let status = case["status"].as_u64().unwrap_or(200) as u16;
+        for (id, status, body) in example_answers(facts) {
             let Some(status_index) = STATUSES.iter().position(|s| *s == status) else {
                 continue;
             };
             let headers = "x-acs-request-id: 0bc1411515937635973\r\nx-acs-retry-after: 1500\r\n";
             let mut data = vec![i as u8, status_index as u8, headers.len() as u8];
             data.extend_from_slice(headers.as_bytes());
-            data.extend_from_slice(case["body"].to_string().as_bytes());
-            seeds.add(
-                &format!(
-                    "{}.{}",
-                    op.desc.action,
-                    case["id"].as_str().unwrap_or("case")
-                ),
-                &data,
-            );
+            data.extend_from_slice(body.to_string().as_bytes());
+            seeds.add(&format!("{}.{id}", op.desc.action), &data);
         }
     }
     seeds.written
