@@ -38,7 +38,9 @@ summary=()
 status=0
 for t in $targets; do
     mkdir -p "corpus/$t" "artifacts/$t"
-    before=$(find "artifacts/$t" -type f | wc -l)
+    # Findings are counted by what this run wrote (artifacts of earlier runs are kept).
+    stamp="logs/$t.started"
+    touch "$stamp"
     log="logs/$t.log"
     echo "== $t: ${seconds}s" >&2
     set +e
@@ -49,16 +51,17 @@ for t in $targets; do
         -artifact_prefix="artifacts/$t/" -print_final_stats=1 >"$log" 2>&1
     rc=$?
     set -e
-    found=$(( $(find "artifacts/$t" -type f | wc -l) - before ))
+    new() { find "artifacts/$t" -type f -newer "$stamp" "$@" | wc -l; }
+    found=$(new)
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
     last=$(grep -E '^#[0-9]+' "$log" | tail -1)
     cov=$(sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\) .*/\1\/\2/p' <<<"$last")
     corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\) .*/\1/p' <<<"$last")
-    crashes=$(find "artifacts/$t" -type f -name 'crash-*' | wc -l)
-    timeouts=$(find "artifacts/$t" -type f \( -name 'timeout-*' -o -name 'slow-unit-*' \) | wc -l)
-    ooms=$(find "artifacts/$t" -type f -name 'oom-*' | wc -l)
+    crashes=$(new -name 'crash-*')
+    timeouts=$(new \( -name 'timeout-*' -o -name 'slow-unit-*' \))
+    ooms=$(new -name 'oom-*')
     line="$t: ${seconds}s runs=${runs:-?} execs/s=${eps:-?} corpus=${corp:-?} cov/ft=${cov:-?} peak_rss_mb=${rss:-?} crashes=$crashes timeouts=$timeouts ooms=$ooms exit=$rc"
     summary+=("$line")
     echo "$line" >&2
