@@ -178,6 +178,62 @@ impl NullWhen {
     }
 }
 
+/// A polling loop over one operation, as the spec's `waiters` describe it: what the generated
+/// `wait_…` methods do, as data, for tools that wait by name (`dwdi wait`, `dwdi call --wait`).
+#[derive(Debug, Clone, Copy)]
+pub struct WaiterDesc {
+    /// The waiter's name in the spec (e.g. `ConfigProcess`).
+    pub name: &'static str,
+    /// What it waits for.
+    pub description: &'static str,
+    /// The operation it polls.
+    pub operation: &'static str,
+    /// The `Data` member it watches.
+    pub field: &'static str,
+    /// True when it ends on its own `success` values and returns `result`; false when it
+    /// ends on values the caller gives (`until`).
+    pub terminal: bool,
+    /// Values that end the wait successfully (terminal waiters).
+    pub success: &'static [&'static str],
+    /// Values that end the wait with a failure.
+    pub failure: &'static [&'static str],
+    /// The `Data` member returned on success (terminal waiters).
+    pub result: Option<&'static str>,
+    /// The `Data` member that says why it failed.
+    pub message: Option<&'static str>,
+    /// The operations whose call starts what it waits for.
+    pub after: &'static [WaitAfterDesc],
+}
+
+/// How a waiter follows a call that starts what it waits for.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitAfterDesc {
+    /// The starting operation.
+    pub operation: &'static str,
+    /// The values that end the wait after this call (untilValue waiters).
+    pub until: &'static [&'static str],
+    /// Values that end the wait after this call with a failure, besides the waiter's own.
+    pub failure: &'static [&'static str],
+    /// Every parameter of the polled operation, with where its value comes from.
+    pub params: &'static [(&'static str, ParamFrom)],
+}
+
+/// Where a polled operation's parameter comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamFrom {
+    /// The starting call's parameter of this wire name.
+    Param(&'static str),
+    /// The member of the starting call's answer `Data` of this wire name.
+    Data(&'static str),
+}
+
+impl WaiterDesc {
+    /// How the waiter follows a call of `action`, if that call starts what it waits for.
+    pub fn after(&self, action: &str) -> Option<&'static WaitAfterDesc> {
+        self.after.iter().find(|a| a.operation == action)
+    }
+}
+
 /// An error code an operation's page documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorDesc {

@@ -14,7 +14,9 @@ use quote::quote;
 use super::{Cx, ident, root};
 use crate::conform::enum_values;
 use crate::load::LoadedSpec;
-use crate::model::{Condition, ErrorClass, Field, HttpMethod, Operation, Outcome, ValueType};
+use crate::model::{
+    Condition, ErrorClass, Field, HttpMethod, Operation, Outcome, ParamFrom, ValueType, WaiterKind,
+};
 use crate::naming::CLIENT;
 
 /// The module's docs.
@@ -77,6 +79,7 @@ pub(crate) fn items(cx: &Cx<'_>, loaded: &LoadedSpec) -> TokenStream {
     });
     let client = ident(CLIENT);
     let documents = document_checks(cx);
+    let waiters = waiter_table(cx);
     quote! {
         /// The Alibaba Cloud product these operations belong to.
         pub const PRODUCT: &str = #product;
@@ -102,6 +105,8 @@ pub(crate) fn items(cx: &Cx<'_>, loaded: &LoadedSpec) -> TokenStream {
             OPERATIONS.iter().copied().find(|op| op.action == action)
         }
 
+        #waiters
+
         /// Every operation by action name, sorted: decode its `Data`, type its errors, send it
         /// with wire-form parameters through the typed builder.
         pub static DISPATCH: &[#rt::dynamic::DynOperation<super::#client>] = &[#(#dispatch),*];
@@ -124,6 +129,74 @@ pub(crate) fn items(cx: &Cx<'_>, loaded: &LoadedSpec) -> TokenStream {
         #dynamic
 
         #documents
+    }
+}
+
+/// `WAITERS`: the spec's waiters as data, sorted by name, and the lookups tools use
+/// (`dwdi wait NAME`, and `--wait` on the operations in a waiter's `after`).
+fn waiter_table(cx: &Cx<'_>) -> TokenStream {
+    let rt = &cx.rt;
+    let mut names: Vec<&String> = cx.spec.waiters.keys().collect();
+    names.sort();
+    let rows = names.iter().map(|name| {
+        let w = &cx.spec.waiters[*name];
+        let (description, operation, field) = (&w.description, &w.operation, &w.field);
+        let terminal = w.kind == WaiterKind::Terminal;
+        let (success, failure) = (&w.success, &w.failure);
+        let option = |v: &Option<String>| match v {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        let (result, message) = (option(&w.result), option(&w.message));
+        let after = w.after.iter().map(|(action, a)| {
+            let (until, failure) = (&a.until, &a.failure);
+            let params = a.params.iter().map(|(name, from)| {
+                let from = match from {
+                    ParamFrom::Param(p) => quote!(#rt::describe::ParamFrom::Param(#p)),
+                    ParamFrom::Data(d) => quote!(#rt::describe::ParamFrom::Data(#d)),
+                };
+                quote!((#name, #from))
+            });
+            quote! {
+                #rt::describe::WaitAfterDesc {
+                    operation: #action,
+                    until: &[#(#until),*],
+                    failure: &[#(#failure),*],
+                    params: &[#(#params),*],
+                }
+            }
+        });
+        quote! {
+            #rt::describe::WaiterDesc {
+                name: #name,
+                description: #description,
+                operation: #operation,
+                field: #field,
+                terminal: #terminal,
+                success: &[#(#success),*],
+                failure: &[#(#failure),*],
+                result: #result,
+                message: #message,
+                after: &[#(#after),*],
+            }
+        }
+    });
+    quote! {
+        /// The waiters (polling loops over one operation) as data, sorted by name: what the
+        /// builders' `wait_…` methods do, for tools that wait by name.
+        pub static WAITERS: &[#rt::describe::WaiterDesc] = &[#(#rows),*];
+
+        /// The waiter of this name.
+        pub fn waiter(name: &str) -> ::std::option::Option<&'static #rt::describe::WaiterDesc> {
+            WAITERS.iter().find(|w| w.name == name)
+        }
+
+        /// The waiter that follows a call of `action` (it starts what the waiter waits for), and how.
+        pub fn waiter_after(
+            action: &str,
+        ) -> ::std::option::Option<(&'static #rt::describe::WaiterDesc, &'static #rt::describe::WaitAfterDesc)> {
+            WAITERS.iter().find_map(|w| w.after(action).map(|a| (w, a)))
+        }
     }
 }
 
