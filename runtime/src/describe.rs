@@ -439,42 +439,55 @@ impl OperationDesc {
         &self,
         given: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), ValidationError> {
+        match self.validate_all(given).into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem of wire-form parameters, in the order [`validate`](Self::validate)
+    /// reports the first: unknown and repeated names as given, then missing and invalid
+    /// values in documentation order. For tools that show them all at once.
+    pub fn validate_all<'a>(
+        &self,
+        given: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<ValidationError> {
         let error = |parameter: &str, problem| ValidationError {
             operation: self.action,
             parameter: parameter.to_owned(),
             problem,
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut problems = Vec::new();
         let mut values: Vec<(&'static ParamDesc, &str)> = Vec::new();
         for (name, value) in given {
             let Some(desc) = self.param(name) else {
-                return Err(error(
+                problems.push(error(
                     name,
                     Problem::Unknown {
                         known: self.params.iter().map(|p| p.name).collect(),
                     },
                 ));
+                continue;
             };
-            if seen.contains(&name) {
-                return Err(error(name, Problem::Repeated));
+            // An operation has a handful of parameters: a scan is cheaper than a set.
+            if values.iter().any(|(d, _)| d.name == name) {
+                problems.push(error(name, Problem::Repeated));
+                continue;
             }
-            seen.push(name);
             values.push((desc, value));
         }
         for desc in self.params {
             match values.iter().find(|(d, _)| d.name == desc.name) {
-                None if desc.required => {
-                    return Err(error(
-                        desc.name,
-                        Problem::Missing {
-                            expected: desc.kind.expected(),
-                        },
-                    ));
-                }
+                None if desc.required => problems.push(error(
+                    desc.name,
+                    Problem::Missing {
+                        expected: desc.kind.expected(),
+                    },
+                )),
                 None => {}
                 Some((_, value)) => {
                     if let Some(detail) = check_value(&desc.kind, value) {
-                        return Err(error(
+                        problems.push(error(
                             desc.name,
                             Problem::Invalid {
                                 value: preview(value),
@@ -486,7 +499,7 @@ impl OperationDesc {
                 }
             }
         }
-        Ok(())
+        problems
     }
 }
 
@@ -691,6 +704,26 @@ mod tests {
         let name = fields[0].null_when.expect("nullable");
         assert!(name.holds(Outcome::Success, [("Kind", "B")]));
         assert!(!name.holds(Outcome::Success, [("Kind", "A")]));
+    }
+
+    #[test]
+    fn validate_all_reports_every_problem_in_order() {
+        let all: Vec<String> = OP
+            .validate_all([("Colour", "red"), ("Force", "maybe"), ("Force", "true")])
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "DoThing: unknown parameter Colour; expected one of Id, Kind, Doc, Force",
+                "DoThing: parameter Force is given more than once",
+                "DoThing: required parameter Id is missing; expected an integer in 1..=10",
+                "DoThing: required parameter Kind is missing; expected one of A, B",
+                "DoThing: parameter Force has invalid value \"maybe\"; expected true or false",
+            ]
+        );
+        assert!(OP.validate_all([("Id", "1"), ("Kind", "A")]).is_empty());
     }
 
     #[test]
