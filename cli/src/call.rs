@@ -30,11 +30,18 @@ pub fn run_wait(args: WaitArgs) -> Exit {
     execute_wait(args).unwrap_or_else(|f| f.report())
 }
 
-/// The trailing tokens: parameters (values read from `@files`) and the flags merged.
-fn sort_out(
+/// The trailing tokens sorted out.
+struct Trailing {
+    /// The API parameters, as given (before `@file` values are read).
+    params: Vec<(String, String)>,
+    /// dwdi's flags, from before and after the operation, merged.
     flags: CallFlags,
-    params: &[String],
-) -> Result<(Vec<(String, String)>, CallFlags, bool), Failure> {
+    /// Whether `--help` was among them.
+    help: bool,
+}
+
+/// The trailing tokens: parameters and the flags merged.
+fn sort_out(flags: CallFlags, params: &[String]) -> Result<Trailing, Failure> {
     let split = args::split(params, cli::fixed_flag).map_err(|e| Failure::usage(e.to_string()))?;
     let late = if split.flags.is_empty() {
         CallFlags::default()
@@ -45,7 +52,11 @@ fn sort_out(
     if flags.output.format == Some(crate::documents::Format::Json) {
         output::set_json_errors(true);
     }
-    Ok((split.params, flags, split.help))
+    Ok(Trailing {
+        params: split.params,
+        flags,
+        help: split.help,
+    })
 }
 
 fn execute(args: CallArgs) -> Result<Exit, Failure> {
@@ -65,7 +76,11 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
             operations::names().join(", ")
         )));
     };
-    let (given, flags, split_help) = sort_out(flags, &params)?;
+    let Trailing {
+        params: given,
+        flags,
+        help: split_help,
+    } = sort_out(flags, &params)?;
     let op = operations::find(&operation).map_err(|e| Failure::usage(e.to_string()))?;
     if help || split_help {
         output::stdout(&operations::help(op));
@@ -175,7 +190,11 @@ fn execute_wait(args: WaitArgs) -> Result<Exit, Failure> {
             wait::listing()
         )));
     };
-    let (given, flags, split_help) = sort_out(flags, &params)?;
+    let Trailing {
+        params: given,
+        flags,
+        help: split_help,
+    } = sort_out(flags, &params)?;
     let waiter = wait::find(&name)?;
     if help || split_help {
         output::stdout(&wait::help(waiter));
@@ -226,13 +245,13 @@ fn with_token_hint(
     token: Option<&AutomaticToken>,
 ) -> Failure {
     match token {
-        Some(token) if failure.exit == Exit::NoAnswer || error.is_retryable() => failure.note(
-            format!(
+        Some(token) if failure.exit == Exit::NoAnswer || error.is_retryable() => {
+            failure.note(format!(
                 "{}: {} (generated); the service may have acted on this call: to repeat it \
                  safely, add --{} {}",
                 token.name, token.value, token.name, token.value
-            ),
-        ),
+            ))
+        }
         _ => failure,
     }
 }

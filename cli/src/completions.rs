@@ -87,7 +87,8 @@ mod tests {
                 "validate",
                 "wait",
                 "completions",
-                "--wait-timeout",
+                // fish writes long flags as `-l wait-timeout`.
+                "wait-timeout",
             ] {
                 assert!(text.contains(word), "{shell:?} lacks {word}");
             }

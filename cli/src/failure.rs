@@ -27,6 +27,13 @@ pub struct Failure {
     pub http_status: Option<u16>,
     /// Every problem, when there are several (all missing or invalid parameters at once).
     pub problems: Vec<String>,
+    /// What only some failures have, boxed so that a `Result<_, Failure>` stays small.
+    extra: Option<Box<Extra>>,
+}
+
+/// The rarer parts of a failure.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Extra {
     /// The text form, when it says more than `message` (the service's fields).
     text: Option<String>,
     /// A line of advice after the error (how to repeat a call safely).
@@ -43,8 +50,7 @@ impl Failure {
             request_id: None,
             http_status: None,
             problems: Vec::new(),
-            text: None,
-            note: None,
+            extra: None,
         }
     }
 
@@ -74,7 +80,10 @@ impl Failure {
         Failure {
             request_id: error.request_id().map(str::to_owned),
             http_status: error.status(),
-            text: Some(report::describe(error)),
+            extra: Some(Box::new(Extra {
+                text: Some(report::describe(error)),
+                note: None,
+            })),
             ..Failure::new(exit, &code, error.to_string())
         }
     }
@@ -88,15 +97,19 @@ impl Failure {
 
     /// With a line of advice, shown after the error (in JSON, after the message).
     pub fn note(mut self, note: impl Into<String>) -> Failure {
-        self.note = Some(note.into());
+        self.extra.get_or_insert_with(Box::default).note = Some(note.into());
         self
+    }
+
+    fn note_text(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|x| x.note.as_deref())
     }
 
     /// The JSON form.
     pub fn to_json(&self) -> serde_json::Value {
         json!({
             "code": self.code,
-            "message": match &self.note {
+            "message": match self.note_text() {
                 Some(note) => format!("{}\n{note}", self.message),
                 None => self.message.clone(),
             },
@@ -113,7 +126,7 @@ impl Failure {
             output::stderr(&self.to_json().to_string());
             return self.exit;
         }
-        match &self.text {
+        match self.extra.as_ref().and_then(|x| x.text.as_ref()) {
             Some(text) => output::error(text),
             None => {
                 output::error(&self.message);
@@ -125,7 +138,7 @@ impl Failure {
                 }
             }
         }
-        if let Some(note) = &self.note {
+        if let Some(note) = self.note_text() {
             output::stderr(&format!("  {note}"));
         }
         self.exit

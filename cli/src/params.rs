@@ -85,23 +85,19 @@ pub fn check(op: &OperationDesc, params: &[(String, String)]) -> Result<(), Fail
 /// An unknown parameter name, with a suggestion: the operation's closest parameter, else the
 /// closest option of dwdi itself (`--dryrun`).
 fn unknown(op: &OperationDesc, name: &str, known: &[&'static str]) -> String {
-    let list = known
-        .iter()
-        .map(|k| format!("--{k}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = known.join(", ");
     let hint = match closest(name, known.iter().copied()) {
-        Some(p) => format!("; did you mean --{p}?"),
+        Some(p) => format!(" (did you mean --{p}?)"),
         None => {
             let flags = crate::cli::fixed_flag_names();
             match closest(name, flags.iter().map(String::as_str)) {
-                Some(f) => format!("; did you mean the option --{f}?"),
+                Some(f) => format!(" (did you mean the option --{f}?)"),
                 None => String::new(),
             }
         }
     };
     format!(
-        "{}: unknown parameter --{name}{hint} Expected one of {list}",
+        "{}: unknown parameter {name}{hint}; expected one of {list}",
         op.action
     )
 }
@@ -231,6 +227,7 @@ mod tests {
                 required: false,
                 kind: ParamKind::Boolean,
                 description: "Whether to force it.",
+                idempotency_token: false,
             }],
             fields: &[],
             errors: &[],
@@ -270,9 +267,9 @@ mod tests {
         assert_eq!(f.problems.len(), 3, "{:?}", f.problems);
         assert!(f.problems[0].contains("`@` names no file"));
         assert!(f.problems[1].contains("cannot read"));
-        assert!(f.problems[2].ends_with(&format!(
+        assert!(f.problems[2].ends_with(
             "bad.json:2:2: not UTF-8: byte 0xFF at offset 3 is not valid UTF-8; expected UTF-8 text"
-        )));
+        ));
         let f = read_values(pairs(&[("A", "@/dev/zero")])).expect_err("refused");
         assert!(f.message.contains("too big"), "{}", f.message);
     }

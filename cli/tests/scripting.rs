@@ -427,28 +427,39 @@ fn flags_of_dwdi_are_never_parameters() {
 }
 
 #[test]
-fn dry_run_refuses_a_url_over_the_runtimes_limit() {
+fn dry_run_refuses_a_url_over_the_runtimes_limit_as_a_real_call_does() {
     let big = format!(
         "{{\"errorLimit\": {{\"record\": 0}}, \"x\": \"{}\"}}",
         "é".repeat(40_000)
     );
-    let mut args = vec![
-        "call",
-        "StartDISyncInstance",
-        "--region",
-        "cn-hangzhou",
-        "--dry-run",
-    ];
-    args.extend(TASK);
-    args.extend(["--StartParam", &big]);
-    let out = common::dwdi(Creds::Keys, &args);
-    assert_eq!(out.code, 2, "{}", out.stderr);
+    // The same endpoint for both, so that the URLs have the same length; nothing listens
+    // there, and nothing needs to: the URL is refused before anything is sent.
+    let closed = common::closed_port_endpoint();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["call", "StartDISyncInstance", "--endpoint", &closed];
+        args.extend(TASK);
+        args.extend(["--StartParam", &big, "--max-attempts", "1"]);
+        args.extend(extra);
+        common::dwdi(Creds::Keys, &args)
+    };
+    let dry = run(&["--dry-run"]);
+    assert_eq!(dry.code, 2, "{}", dry.stderr);
     assert!(
-        out.stderr.contains("over the limit of 65534 bytes") && out.stderr.contains("StartParam"),
+        dry.stderr.contains("over the limit of 65534 bytes")
+            && dry.stderr.contains("StartParam")
+            && dry.stderr.contains("StartDISyncInstance"),
         "{}",
-        out.stderr
+        dry.stderr
     );
-    assert_eq!(out.stdout, "");
+    assert_eq!(dry.stdout, "");
+    // A real call fails the same way, word for word and with the same exit code (not 3: no
+    // connection was tried).
+    let real = run(&[]);
+    assert_eq!((real.code, &real.stderr), (dry.code, &dry.stderr));
+    let dry = run(&["--dry-run", "--format", "json"]);
+    let real = run(&["--format", "json"]);
+    assert_eq!(json(&dry.stderr), json(&real.stderr));
+    assert_eq!(json(&dry.stderr)["code"], "dwdi.Usage");
 }
 
 #[test]

@@ -242,10 +242,11 @@ impl SignedRequest {
     /// check both the transport and a dry-run (`dwdi call --dry-run`) apply, so a request
     /// that would be refused is refused the same way without being sent.
     pub fn check_sendable(&self, action: &str) -> Result<(), crate::Error> {
-        self.check_url_len().map_err(|e| crate::Error::InvalidRequest {
-            action: action.to_owned(),
-            reason: e.to_string(),
-        })
+        self.check_url_len()
+            .map_err(|e| crate::Error::InvalidRequest {
+                action: action.to_owned(),
+                reason: e.to_string(),
+            })
     }
 
     /// The request as HTTP/1.1 text, token included: for a dry-run the user asked for.
