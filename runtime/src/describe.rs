@@ -716,7 +716,7 @@ mod tests {
         assert_eq!(
             all,
             [
-                "DoThing: unknown parameter Colour; expected one of Id, Kind, Doc, Force",
+                "DoThing: unknown parameter Colour; expected one of Id, Kind, Doc, Force, Token",
                 "DoThing: parameter Force is given more than once",
                 "DoThing: required parameter Id is missing; expected an integer in 1..=10",
                 "DoThing: required parameter Kind is missing; expected one of A, B",
