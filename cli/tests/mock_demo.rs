@@ -95,8 +95,9 @@ fn print_state_shows_the_default_state() {
         .expect("dwdi runs");
     assert_eq!(out.status.code(), Some(0));
     let state: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // The default state holds the spec's example task (project 10000, task 100), running.
     assert_eq!(
-        state["projects"]["10000"]["realtimeTasks"]["100"]["name"],
-        "streamx_name"
+        state["projects"]["10000"]["realtimeTasks"]["100"]["status"],
+        "RUN"
     );
 }

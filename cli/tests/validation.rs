@@ -209,6 +209,8 @@ fn bad_fixed_flags() {
         "--FileId",
         "1",
     ];
+    // Every case that would send if its check broke sends to a loopback port that is closed.
+    let closed = dwdi_test_support::closed_port_endpoint();
     let with = |extra: &[&str]| {
         let mut a: Vec<&str> = base.to_vec();
         a.extend_from_slice(extra);
@@ -216,11 +218,11 @@ fn bad_fixed_flags() {
     };
     for (extra, needle) in [
         (
-            &["--signature-date", DATE, "--region", "cn-hangzhou"][..],
+            &["--signature-date", DATE, "--endpoint", &closed][..],
             "--signature-date applies to --dry-run only",
         ),
         (
-            &["--signature-nonce", "n", "--region", "cn-hangzhou"][..],
+            &["--signature-nonce", "n", "--endpoint", &closed][..],
             "--signature-nonce applies to --dry-run only",
         ),
         (
@@ -235,8 +237,14 @@ fn bad_fixed_flags() {
             &["--dry-run", "--signature-nonce", "has space"][..],
             "invalid --signature-nonce",
         ),
-        (&["--region", "a", "--region", "b"][..], "'--region"),
-        (&["--max-attempts", "0"][..], "--max-attempts"),
+        (
+            &["--region", "a", "--region", "b", "--endpoint", &closed][..],
+            "'--region",
+        ),
+        (
+            &["--max-attempts", "0", "--endpoint", &closed][..],
+            "--max-attempts",
+        ),
         (
             &["--endpoint", "http://example.com", "--dry-run"][..],
             "plain http",
@@ -265,10 +273,8 @@ fn missing_credentials_or_region() {
         "--FileId",
         "1",
     ];
-    let run = dwdi(
-        Creds::None,
-        &[&args[..], &["--region", "cn-hangzhou"]].concat(),
-    );
+    let closed = dwdi_test_support::closed_port_endpoint();
+    let run = dwdi(Creds::None, &[&args[..], &["--endpoint", &closed]].concat());
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr.contains("no Alibaba Cloud credentials found"),

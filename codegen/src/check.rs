@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::conform::Scalar;
 use crate::model::{
     Condition, DataStatus, DocField, DocType, ExampleOrigin, Field, Operation, ParamCondition,
-    ParamFrom, Spec, ValueType, WaitAfter, Waiter, WaiterKind,
+    ParamFrom, Role, Spec, ValueType, WaitAfter, Waiter, WaiterKind,
 };
 use crate::names::{pascal, snake};
 use crate::naming::{self as plan, NamePlan, Scope};
@@ -604,6 +604,7 @@ fn check_operation(spec: &Spec, name: &str, op: &Operation, out: &mut Problems) 
         ));
     }
     check_outcome(op, &format!("{at}/response"), out);
+    check_roles(op, &at, out);
     duplicate_codes(
         op.errors.iter().map(|e| e.code.as_str()),
         &format!("{at}/errors"),
@@ -643,6 +644,104 @@ fn check_outcome(op: &Operation, at: &str, out: &mut Problems) {
             }
         }
         (None, DataStatus::State) => {}
+    }
+}
+
+/// The type a role's parameter or field has, and where a role may be used: a tool acting as
+/// the service reads the value as that type, and finds each role's one parameter or field.
+fn role_type(role: Role) -> ValueType {
+    match role {
+        Role::Workspace | Role::Task | Role::Process => ValueType::Int64,
+        Role::ObjectKind => ValueType::Enum,
+        Role::ProcessInput | Role::RunSettings => ValueType::JsonString,
+    }
+}
+
+/// Each role is played by at most one parameter and one member of `Data` (nested members have
+/// none: a tool looks roles up among `Data`'s own), of the role's type.
+fn check_roles(op: &Operation, at: &str, out: &mut Problems) {
+    let mut seen = Vec::new();
+    for (name, p) in &op.parameters {
+        if let Some(role) = p.role {
+            let place = format!("{at}/parameters/{}/role", escape_token(name));
+            check_role("parameter", role, p.ty, &place, &mut seen, out);
+        }
+    }
+    let mut seen = Vec::new();
+    let data = &op.response.data;
+    for (name, f) in data.fields.iter().flatten() {
+        let place = format!("{at}/response/data/fields/{}", escape_token(name));
+        if let Some(role) = f.role {
+            check_role(
+                "field",
+                role,
+                f.ty,
+                &format!("{place}/role"),
+                &mut seen,
+                out,
+            );
+        }
+        nested_roles(f, &place, out);
+    }
+    if data.role.is_some() {
+        out.push((
+            format!("{at}/response/data/role"),
+            "`Data` itself plays no role; give it to one of its members".into(),
+        ));
+    }
+}
+
+fn check_role(
+    kind: &str,
+    role: Role,
+    ty: ValueType,
+    at: &str,
+    seen: &mut Vec<Role>,
+    out: &mut Problems,
+) {
+    if seen.contains(&role) {
+        out.push((
+            at.to_owned(),
+            format!(
+                "another {kind} of the operation already plays role `{}`; each role is played once",
+                role.as_str()
+            ),
+        ));
+    }
+    seen.push(role);
+    if ty != role_type(role) {
+        out.push((
+            at.to_owned(),
+            format!(
+                "role `{}` is played by a {kind} of type `{}`; this one is `{}`",
+                role.as_str(),
+                role_type(role).as_str(),
+                ty.as_str()
+            ),
+        ));
+    }
+}
+
+fn nested_roles(field: &Field, at: &str, out: &mut Problems) {
+    for (name, f) in field.fields.iter().flatten() {
+        let place = format!("{at}/fields/{}", escape_token(name));
+        if f.role.is_some() {
+            out.push((
+                format!("{place}/role"),
+                "a role belongs to a member of `Data` itself, not to a nested one".into(),
+            ));
+        }
+        nested_roles(f, &place, out);
+    }
+    if let Some(items) = &field.items {
+        let place = format!("{at}/items");
+        if items.role.is_some() {
+            out.push((
+                format!("{place}/role"),
+                "a role belongs to a member of `Data` itself, not to a nested one".into(),
+            ));
+        }
+        nested_roles(items, &place, out);
     }
 }
 

@@ -403,6 +403,7 @@ mod tests {
             example: None,
             example_origin: None,
             idempotency_token: false,
+            role: None,
         }
     }
 

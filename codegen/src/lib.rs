@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: documentation pages → `spec/dataworks-di.json` → [`load`] (a typed,
 //! consistent [`model::Spec`]) → [`lint`] (documentation defects held against the recorded
-//! errata) → the [`engine`], which names everything through the [`naming`] plan.
+//! errata) → the [`engine`], which names everything through the [`naming`] plan, and the
+//! [`openapi`] description of the same operations.
 //!
 //! The `dwdi-codegen` command is the `cli` feature (on by default); the proc-macro and build
 //! scripts use the library without it.
@@ -19,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod naming;
+pub mod openapi;
 pub mod outputs;
 pub mod paths;
 pub mod schemas;

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use dwdi_codegen::lint::Report;
 use dwdi_codegen::model::spec_schema_text;
+use dwdi_codegen::openapi::{OPENAPI, description_text};
 use dwdi_codegen::outputs::{generated_files, orphaned_files};
 use dwdi_codegen::paths::{SPEC, SPEC_SCHEMA, in_workspace};
 use dwdi_codegen::{LoadError, load_path};
@@ -32,6 +33,13 @@ struct Cli {
 enum Command {
     /// Write the spec format's JSON Schema to spec/spec.schema.json.
     SpecSchema,
+    /// Write the OpenAPI 3.1 description of the operations to generated/openapi.json (the
+    /// plain command writes it too, with the rest of generated/).
+    Openapi {
+        /// Print it on stdout instead of writing the file.
+        #[arg(long)]
+        print: bool,
+    },
     /// Check the spec's record of the documentation for defects, and hold them against the
     /// recorded errata.
     Lint {
@@ -120,6 +128,7 @@ fn run(cli: Cli) -> ExitCode {
         Some(Command::SpecSchema) => {
             refresh(&[(SPEC_SCHEMA.to_owned(), spec_schema_text())], cli.check)
         }
+        Some(Command::Openapi { print }) => openapi(print, cli.check),
         Some(Command::Lint { spec, format }) => lint(&spec, format),
         Some(Command::Diff { old, new, format }) => diff(&old, &new, format),
         Some(Command::Import {
@@ -164,6 +173,23 @@ fn generate(check: bool) -> ExitCode {
         return ExitCode::from(1);
     }
     written
+}
+
+/// Writes (or prints) the OpenAPI description alone.
+fn openapi(print: bool, check: bool) -> ExitCode {
+    let loaded = match load_path(&in_workspace(SPEC)) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = description_text(&loaded);
+    if print {
+        print!("{text}");
+        return ExitCode::SUCCESS;
+    }
+    refresh(&[(OPENAPI.to_owned(), text)], check)
 }
 
 /// Writes each file whose content changed, or with `--check` reports them.

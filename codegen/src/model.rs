@@ -398,7 +398,9 @@ pub struct Operation {
     pub errors: Vec<ErrorCode>,
     /// The documented sample response.
     pub sample: Sample,
-    /// Contract cases: requests and answers with what they must produce.
+    /// Contract cases the spec's facts cannot give: requests and answers with what they must
+    /// produce. The page-example request, the sample, each documented error and the failed
+    /// outcome are derived (`crate::cases::derived`) and must not be written here.
     #[serde(default, skip_serializing_if = "Cases::is_empty")]
     pub cases: Cases,
 }
@@ -451,6 +453,45 @@ pub struct Param {
     /// retried call cannot act twice.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub idempotency_token: bool,
+    /// What the parameter stands for in the service's behaviour (a decision, read off its
+    /// description), for tools that act as the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+/// What a parameter or a response field stands for in the service's behaviour. The mock
+/// finds "the workspace" or "the process ID" by its role, so it names no wire name; an
+/// operation has at most one parameter and one field of each role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// The workspace (project) whose objects the call reads or changes (an int64).
+    Workspace,
+    /// Which kind of object the call is about: real-time task, solution, … (an enum).
+    ObjectKind,
+    /// The ID of the task or solution the call is about (an int64).
+    Task,
+    /// The ID of an asynchronous process: the field a call returns when it starts one, the
+    /// parameter that follows it (an int64).
+    Process,
+    /// The document an asynchronous process works from (a jsonString parameter).
+    ProcessInput,
+    /// The settings a task is run with (a jsonString parameter).
+    RunSettings,
+}
+
+impl Role {
+    /// The spelling used in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Workspace => "workspace",
+            Role::ObjectKind => "objectKind",
+            Role::Task => "task",
+            Role::Process => "process",
+            Role::ProcessInput => "processInput",
+            Role::RunSettings => "runSettings",
+        }
+    }
 }
 
 /// A polling loop over one operation.
@@ -560,6 +601,10 @@ pub struct Field {
     /// Who wrote the example; `page` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example_origin: Option<ExampleOrigin>,
+    /// What the field stands for in the service's behaviour (a decision, read off its
+    /// description), for tools that act as the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
 }
 
 /// Value types.
@@ -917,7 +962,7 @@ impl Cases {
     }
 }
 
-/// Parameters, pinned signing inputs and the request they must produce.
+/// Parameters, pinned signing inputs and what the request they produce must hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RequestCase {
@@ -932,8 +977,11 @@ pub struct RequestCase {
     pub params: IndexMap<String, Value>,
     /// The signing inputs that are otherwise not deterministic.
     pub pinned: Pinned,
-    /// The request that must come out.
-    pub expect: ExpectedRequest,
+    /// What the request must hold beyond what the suites check for every case (exactly the
+    /// parameters, the operation's method and path, a signature the independent verifier
+    /// accepts); the full wire form is in the suites' snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<ExpectedRequest>,
 }
 
 /// Pinned signing inputs. The credentials are fake.

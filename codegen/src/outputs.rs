@@ -4,6 +4,7 @@
 use crate::engine::{GENERATOR_VERSION, Settings, render_files};
 use crate::load::LoadedSpec;
 use crate::model::spec_schema_text;
+use crate::openapi::{OPENAPI, description_text};
 use crate::paths::SPEC_SCHEMA;
 use crate::schemas::{document_rules_text, document_schema_text, schema_stem};
 
@@ -31,6 +32,7 @@ pub fn generated_files(loaded: &LoadedSpec) -> Vec<(String, String)> {
         (format!("{GENERATED_DIR}/README.md"), readme(loaded)),
         (SPEC_SCHEMA.to_owned(), spec_schema_text()),
         (EFFECTIVE_SPEC.to_owned(), effective_spec_text(loaded)),
+        (OPENAPI.to_owned(), description_text(loaded)),
     ];
     for (path, text) in render_files(loaded, &Settings::generated_crate()) {
         files.push((format!("{GENERATED_DIR}/src/{path}"), text));

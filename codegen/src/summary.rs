@@ -230,6 +230,13 @@ fn param_line(param: &Param, src: &Src<'_>, at: &str) -> String {
             src.of(&format!("{at}/idempotencyToken"))
         ));
     }
+    if let Some(role) = param.role {
+        parts.push(format!(
+            "role {}{}",
+            role.as_str(),
+            src.of(&format!("{at}/role"))
+        ));
+    }
     if let Some(example) = &param.example {
         parts.push(format!(
             "example {example}{}",
@@ -288,6 +295,13 @@ fn field_lines(w: &mut String, name: &str, field: &Field, depth: usize, src: &Sr
         parts[last].push_str(&src.of(&format!("{at}/nullWhen")));
     }
     parts[0].push_str(&src.of(&format!("{at}/type")));
+    if let Some(role) = field.role {
+        parts.push(format!(
+            "role {}{}",
+            role.as_str(),
+            src.of(&format!("{at}/role"))
+        ));
+    }
     if let Some(example) = &field.example {
         parts.push(format!(
             "example {example}{}",

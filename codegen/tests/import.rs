@@ -18,6 +18,15 @@ use serde_json::Value;
 /// The second file of the rehearsal pair: the first with realistic changes.
 const CHANGED: &str = "rehearsal/dataworks-public-2020-05-18.di-subset.changed.api-docs.json";
 
+/// The first file of the pair, in `spec/metadata/`: the second's name without `.changed`.
+fn first_of_pair() -> String {
+    Path::new(CHANGED)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name")
+        .replace(".changed.", ".")
+}
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -123,6 +132,11 @@ fn importing_the_same_file_again_changes_no_byte() {
 #[test]
 fn the_rehearsal_pair_changes_only_what_changed_and_diff_classifies_each_change() {
     let scratch = Scratch::new();
+    // Start from the pair's first file, whichever file the workspace's layer comes from now
+    // (after a metadata update, or in the rehearsal, which imports the second).
+    let first = scratch.dir.path().join("metadata").join(first_of_pair());
+    let out = scratch.import(&first, Some(&scratch.operations));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
     let hand = std::fs::read(scratch.spec()).expect("readable");
     let old_layer = read_json(&scratch.layer());
     let old_effective = load_path(&scratch.spec()).expect("loads before");

@@ -185,3 +185,33 @@ fn names_the_generator_would_emit_twice_or_reserve() {
     assert_eq!(count(&err), 3, "{err}");
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn roles_are_played_once_by_a_member_of_their_type() {
+    let err = problems(&mutated(|v| {
+        // Two workspaces, a task role on an enum, a role on a nested member.
+        obj(v, &format!("{OP}/parameters/ProjectId")).insert("role".into(), json!("workspace"));
+        obj(v, &format!("{OP}/parameters/TaskType")).insert("role".into(), json!("workspace"));
+        obj(v, &format!("{OP}/parameters/Payload")).insert("role".into(), json!("processInput"));
+        obj(v, &format!("{OP}/response/data/fields/Info/fields/Id"))
+            .insert("role".into(), json!("process"));
+    }));
+    assert_eq!(count(&err), 3, "{err}");
+    assert!(err.contains("already plays role `workspace`"), "{err}");
+    assert!(
+        err.contains(
+            "role `workspace` is played by a parameter of type `int64`; this one is `enum`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("/fields/Info/fields/Id/role`: a role belongs to a member of `Data` itself"),
+        "{err}"
+    );
+    let loaded = load_value(&mutated(|v| {
+        obj(v, &format!("{OP}/parameters/ProjectId")).insert("role".into(), json!("workspace"));
+    }))
+    .expect("one workspace loads");
+    let op = &loaded.spec.operations["GetThing"];
+    assert!(op.parameters["ProjectId"].role.is_some());
+}

@@ -1,15 +1,31 @@
-//! Runs the spec's contract cases: a request case through the dynamic path (`operation(name)`,
-//! `validate`, `RpcRequest`, `sign_at`), a response case through the runtime's transport
-//! against a loopback server and the generated types (see [`crate::dispatch`]).
+//! Runs the contract cases of an operation ([`dwdi_codegen::cases::all`]: the ones derived
+//! from the spec, then those it writes) through the generated client, as a user's program
+//! would:
+//!
+//! - a request case through the operation's dynamic entry: the typed builder checks the
+//!   parameters and builds the request its `send()` would (`to_request`), which the runtime
+//!   signs with the case's pinned date, nonce and fake credentials;
+//! - a response case through the dynamic entry's `send()` against a loopback server that gives
+//!   the case's answer: the generated client decodes it into the typed `Data` or the typed
+//!   error (a failed outcome in a successful answer included); nothing here builds an outcome.
 
+use dataworks_di::Client;
+use dataworks_di::meta;
 use dwdi_codegen::cases::{ExpectedResponse, Pinned, RequestCase, ResponseCase};
-use dwdi_codegen::model::{HttpMethod, OutcomeField};
-use dwdi_runtime::{AcsDate, Credentials, RetryPolicy, RpcRequest, Runtime, SignedRequest};
+use dwdi_codegen::model::{Operation, Spec};
+use dwdi_runtime::{AcsDate, Credentials, RetryPolicy, Runtime, SignedRequest};
 use dwdi_test_support::{Received, Reply, TestServer, verify_v3};
 use dwdi_wire_verify::query::check_canonical;
 use serde_json::{Value, json};
 
-use crate::dispatch;
+/// The signature headers a V3 request carries; the parameters go elsewhere.
+const V3_SIGNING_HEADERS: [&str; 5] = [
+    "x-acs-action",
+    "x-acs-version",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "authorization",
+];
 
 /// The path of a URL.
 fn path_of(url: &str) -> &str {
@@ -50,36 +66,72 @@ pub fn wire_text(value: &Value) -> String {
     }
 }
 
-/// Validates `params` on the dynamic path and signs them with the given date and nonce.
+/// The parameters of the operation's `page-example` case: every parameter with an example.
+pub fn example_params(spec: &Spec, action: &str, op: &Operation) -> Vec<(String, String)> {
+    let derived = dwdi_codegen::cases::derived(spec, action, op);
+    derived
+        .request
+        .iter()
+        .find(|c| c.id == dwdi_codegen::cases::PAGE_EXAMPLE)
+        .map(wire_params)
+        .unwrap_or_default()
+}
+
+/// Builds `params` into the request the generated client's `send()` would hand the runtime
+/// (through the typed builder, which checks them and the documents they carry), and signs it
+/// with the given date and nonce.
 pub fn sign(
-    rt: &Runtime,
+    client: &Client,
     action: &str,
     params: &[(String, String)],
     date: &str,
     nonce: &str,
 ) -> Result<SignedRequest, String> {
-    let desc = dataworks_di::meta::operation(action)
+    sign_checked(client, action, params, date, nonce, true)
+}
+
+/// [`sign`] with the JSON-in-a-string parameters checked to be JSON only (their documents
+/// left unchecked, as `skip_document_validation()` does): for properties of the wire, where
+/// arbitrary JSON stands in for a document.
+pub fn sign_any_json(
+    client: &Client,
+    action: &str,
+    params: &[(String, String)],
+    date: &str,
+    nonce: &str,
+) -> Result<SignedRequest, String> {
+    sign_checked(client, action, params, date, nonce, false)
+}
+
+fn sign_checked(
+    client: &Client,
+    action: &str,
+    params: &[(String, String)],
+    date: &str,
+    nonce: &str,
+    check_documents: bool,
+) -> Result<SignedRequest, String> {
+    let entry = meta::dispatch(action)
         .ok_or_else(|| format!("{action}: the generated client has no such operation"))?;
-    desc.validate(params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| e.to_string())?;
-    let mut request = RpcRequest::new(desc.action, dataworks_di::meta::API_VERSION);
-    for (name, value) in params {
-        request = request.param(name.clone(), value.clone());
-    }
+    let request = (entry.to_request)(client, params, check_documents).map_err(|e| e.to_string())?;
     let date = AcsDate::parse(date).map_err(|e| format!("pinned date {date:?}: {e}"))?;
-    Ok(rt.sign_at(&request, date, nonce, 1))
+    Ok(client.runtime().sign_at(&request, date, nonce, 1))
+}
+
+/// A client for the region a case pins, with its fake credentials; it only signs.
+pub fn signing_client(pinned: &Pinned) -> Result<Client, String> {
+    let runtime = Client::runtime_builder()
+        .region(pinned.region.clone())
+        .credentials(credentials(pinned))
+        .build()
+        .map_err(|e| format!("runtime: {e}"))?;
+    Ok(Client::new(runtime))
 }
 
 /// Signs a request case with its pinned inputs.
 pub fn sign_case(action: &str, case: &RequestCase) -> Result<SignedRequest, String> {
-    let rt = Runtime::builder()
-        .region_map(dataworks_di::meta::REGION_MAP)
-        .region(case.pinned.region.clone())
-        .credentials(credentials(&case.pinned))
-        .build()
-        .map_err(|e| format!("runtime: {e}"))?;
     sign(
-        &rt,
+        &signing_client(&case.pinned)?,
         action,
         &wire_params(case),
         &case.pinned.date,
@@ -107,17 +159,111 @@ pub fn as_received(signed: &SignedRequest) -> Received {
     }
 }
 
-/// Every way `signed` differs from what the case expects, one message each.
-pub fn request_mismatches(case: &RequestCase, signed: &SignedRequest) -> Vec<String> {
+/// The parameters a request carries, read back by the shared verifier's decoder: the query's,
+/// then a form body's.
+pub fn sent_params(signed: &SignedRequest) -> Result<Vec<(String, String)>, String> {
+    let mut sent = decode_query(signed.query())?;
+    if let Some(body) = &signed.body {
+        sent.extend(dwdi_wire_verify::form::decode(body, "body").map_err(|e| e.to_string())?);
+    }
+    Ok(sent)
+}
+
+/// Every way `signed` differs from what the spec says of every request of `action` (its
+/// method and path, the API version, the region's host, exactly the case's parameters, a
+/// canonical query, a signature the independent verifier accepts) and from what the case
+/// itself expects, one message each.
+pub fn request_mismatches(
+    spec: &Spec,
+    action: &str,
+    case: &RequestCase,
+    signed: &SignedRequest,
+) -> Vec<String> {
     let mut out = Vec::new();
-    let expect = &case.expect;
-    let method = match expect.method {
-        HttpMethod::Post => "POST",
-        HttpMethod::Get => "GET",
-    };
+    let method = spec.http.method.as_str();
     if signed.method.as_str() != method {
         out.push(format!(
-            "method: expected {method}, found {}",
+            "method: expected {method} (the spec's http.method), found {}",
+            signed.method.as_str()
+        ));
+    }
+    if let Some(op) = spec.operations.get(action)
+        && !op
+            .methods
+            .iter()
+            .any(|m| m.as_str() == signed.method.as_str())
+    {
+        out.push(format!(
+            "method: {} is not one the operation allows",
+            signed.method.as_str()
+        ));
+    }
+    if path_of(&signed.url) != spec.http.path {
+        out.push(format!(
+            "path: expected {:?}, found {:?}",
+            spec.http.path,
+            path_of(&signed.url)
+        ));
+    }
+    let expected_headers = [
+        ("x-acs-action", Some(action.to_owned())),
+        ("x-acs-version", Some(spec.api_version.clone())),
+        ("x-acs-date", Some(case.pinned.date.clone())),
+        ("x-acs-signature-nonce", Some(case.pinned.nonce.clone())),
+        (
+            "host",
+            spec.endpoints.regions.get(&case.pinned.region).cloned(),
+        ),
+    ];
+    for (name, want) in expected_headers {
+        let Some(want) = want else { continue };
+        match signed.header(name) {
+            Some(found) if found == want => {}
+            found => out.push(format!("header {name}: expected {want:?}, found {found:?}")),
+        }
+    }
+    if let Err(e) = check_canonical(signed.query()) {
+        out.push(format!("query: not canonical: {e}"));
+    }
+    match sent_params(signed) {
+        Err(e) => out.push(e),
+        Ok(mut sent) => {
+            for name in V3_SIGNING_HEADERS {
+                if sent.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                    out.push(format!("{name} is sent as a parameter, not a header"));
+                }
+            }
+            let mut given = wire_params(case);
+            sent.sort();
+            given.sort();
+            if sent != given {
+                out.push(format!(
+                    "parameters: expected exactly {given:?}, found {sent:?}"
+                ));
+            }
+        }
+    }
+    if let Some(expect) = &case.expect {
+        out.extend(expected_request_mismatches(expect, signed));
+    }
+    if let Err(e) = verify_v3(&as_received(signed), &case.pinned.access_key_secret) {
+        out.push(format!(
+            "signature: the independent V3 verifier refuses it: {e}"
+        ));
+    }
+    out
+}
+
+/// What a written case adds to the checks every request gets.
+fn expected_request_mismatches(
+    expect: &dwdi_codegen::cases::ExpectedRequest,
+    signed: &SignedRequest,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if signed.method.as_str() != expect.method.as_str() {
+        out.push(format!(
+            "method: expected {}, found {}",
+            expect.method.as_str(),
             signed.method.as_str()
         ));
     }
@@ -127,9 +273,6 @@ pub fn request_mismatches(case: &RequestCase, signed: &SignedRequest) -> Vec<Str
             expect.path,
             path_of(&signed.url)
         ));
-    }
-    if let Err(e) = check_canonical(signed.query()) {
-        out.push(format!("query: not canonical: {e}"));
     }
     match decode_query(signed.query()) {
         Err(e) => out.push(format!("query: {e}")),
@@ -142,14 +285,6 @@ pub fn request_mismatches(case: &RequestCase, signed: &SignedRequest) -> Vec<Str
                         out.push(format!("query: {name} is {found:?}; expected {value:?}"))
                     }
                     _ => out.push(format!("query: {name} is sent more than once")),
-                }
-            }
-            for (name, _) in &pairs {
-                if !expect.query.contains_key(name) {
-                    out.push(format!(
-                        "query: unexpected parameter {name}; expected only {:?}",
-                        expect.query.keys().collect::<Vec<_>>()
-                    ));
                 }
             }
             for name in &expect.forbidden_query {
@@ -174,11 +309,6 @@ pub fn request_mismatches(case: &RequestCase, signed: &SignedRequest) -> Vec<Str
             expect.body, signed.body
         ));
     }
-    if let Err(e) = verify_v3(&as_received(signed), &case.pinned.access_key_secret) {
-        out.push(format!(
-            "signature: the independent V3 verifier refuses it: {e}"
-        ));
-    }
     out
 }
 
@@ -200,12 +330,31 @@ pub fn render_request(signed: &SignedRequest) -> String {
         + "\n"
 }
 
-/// Serves the case's answer once on loopback, calls `action` through the runtime (one
-/// attempt), and decodes the answer into the generated types. The result is the typed value
-/// (`{"requestId", "data", "debug"}`, `debug` being its `Debug` text) or the typed error (`{"variant", "status", ...}`) as JSON.
+/// The fake secret of the client that sends response cases.
+const SECRET: &str = "test-access-key-secret";
+
+/// A client of the loopback `server`, one attempt per call (a case is one answer).
+pub fn loopback_client(server: &TestServer) -> Result<Client, String> {
+    let runtime = Client::runtime_builder()
+        .endpoint(server.endpoint())
+        .credentials(Credentials::new("test-access-key-id", SECRET))
+        .retry(RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        })
+        .build()
+        .map_err(|e| format!("runtime: {e}"))?;
+    Ok(Client::new(runtime))
+}
+
+/// Serves the case's answer once on loopback and sends `action` with `params` through the
+/// generated client's `send()`. The result, as JSON: the typed value
+/// (`{"requestId", "data", "debug"}`, `debug` being its `Debug` text) or the typed error
+/// (`{"variant", "status", "code", "message", "requestId", …}`, a failed outcome's too).
+/// The request the server received must carry a signature the independent verifier accepts.
 pub async fn decode_case(
     action: &str,
-    outcome: Option<&OutcomeField>,
+    params: &[(String, String)],
     case: &ResponseCase,
 ) -> Result<Value, String> {
     let body = match &case.body {
@@ -217,67 +366,58 @@ pub async fn decode_case(
         reply = reply.header(name, value);
     }
     let server = TestServer::start(vec![reply]).await;
-    let rt = Runtime::builder()
-        .endpoint(server.endpoint())
-        .error_classes(dataworks_di::meta::GATEWAY_ERRORS)
-        .credentials(Credentials::new(
-            "test-access-key-id",
-            "test-access-key-secret",
-        ))
-        .retry(RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        })
-        .build()
-        .map_err(|e| format!("runtime: {e}"))?;
-    match rt
-        .call(RpcRequest::new(
-            action.to_owned(),
-            dataworks_di::meta::API_VERSION,
-        ))
-        .await
-    {
-        Ok(response) => {
-            let data = response
-                .data()
-                .ok_or_else(|| format!("{action}: the answer has no Data"))?;
-            let (typed, debug) = dispatch::decode_data(action, data)
-                .ok_or_else(|| format!("{action}: no typed dispatch"))??;
-            if let Some(outcome) = outcome
-                && typed.get(&outcome.field).and_then(Value::as_str)
-                    == Some(outcome.failure.as_str())
-            {
-                return Ok(json!({
-                    "variant": "Failed",
-                    "status": response.status,
-                    "code": null,
-                    "message": typed.get(&outcome.message),
-                    "requestId": response.request_id,
-                }));
-            }
-            Ok(json!({ "requestId": response.request_id, "data": typed, "debug": debug }))
-        }
-        Err(error) => {
-            let service = error.service_error().cloned();
-            let (variant, display) = dispatch::typed_error(action, error)
-                .ok_or_else(|| format!("{action}: no typed dispatch"))?;
-            let Some(e) = service else {
-                return Err(format!("{action}: not a service error: {display}"));
-            };
-            Ok(json!({
-                "variant": variant,
-                "status": e.status,
-                "code": e.code,
-                "message": e.message,
-                "requestId": e.request_id,
-                "hostId": e.host_id,
-                "recommend": e.recommend,
-                "retryAfterMs": e.retry_after.map(|d| d.as_millis() as u64),
-                "kind": format!("{:?}", e.kind),
-                "display": display,
-            }))
+    let client = loopback_client(&server)?;
+    let entry = meta::dispatch(action).ok_or_else(|| format!("{action}: no dynamic entry"))?;
+    let result = (entry.send)(&client, params).await;
+    let received = server.received();
+    match &received[..] {
+        [one] => verify_v3(one, SECRET).map_err(|e| format!("the request sent: {e}"))?,
+        other => {
+            return Err(format!(
+                "expected one request, the server got {}",
+                other.len()
+            ));
         }
     }
+    let error = match result {
+        Ok(out) => {
+            return Ok(json!({
+                "requestId": out.request_id,
+                "data": out.data.json,
+                "debug": out.data.debug,
+            }));
+        }
+        Err(error) => error,
+    };
+    if let Some(failed) = &error.failed {
+        return Ok(json!({
+            "variant": error.variant,
+            "status": failed.status,
+            "code": null,
+            "message": failed.message,
+            "outcome": failed.outcome,
+            "requestId": failed.request_id,
+            "display": error.message,
+        }));
+    }
+    let Some(e) = &error.service else {
+        return Err(format!(
+            "{action}: neither an answer nor a service error: {}",
+            error.message
+        ));
+    };
+    Ok(json!({
+        "variant": error.variant,
+        "status": e.status,
+        "code": e.code,
+        "message": e.message,
+        "requestId": e.request_id,
+        "hostId": e.host_id,
+        "recommend": e.recommend,
+        "retryAfterMs": e.retry_after.map(|d| d.as_millis() as u64),
+        "kind": format!("{:?}", e.kind),
+        "display": error.message,
+    }))
 }
 
 /// Every way a decoded answer differs from what the case expects.
@@ -311,4 +451,14 @@ pub fn response_mismatches(case: &ResponseCase, decoded: &Value) -> Vec<String> 
         }
     }
     out
+}
+
+/// A runtime that only signs, for the region a case pins (for suites that sign raw requests).
+pub fn signing_runtime(pinned: &Pinned) -> Result<Runtime, String> {
+    Runtime::builder()
+        .region_map(meta::REGION_MAP)
+        .region(pinned.region.clone())
+        .credentials(credentials(pinned))
+        .build()
+        .map_err(|e| format!("runtime: {e}"))
 }

@@ -1,23 +1,22 @@
-//! Runs every contract case the spec declares, for every operation, and snapshots what dwdi
-//! does with it: the full signed request, the typed value decoded from each answer, the typed
-//! error for each documented code. A new case or operation in the spec is a new test here.
+//! Runs every contract case of every operation — derived from the spec (the page-example
+//! request, the sample, each documented error, the failed outcome, the gateway classes) and
+//! written in it — through the generated client, and snapshots what it does with it: the full
+//! signed request, the typed value decoded from each answer, the typed error for each code.
+//! A new operation, parameter example, error code or sample in the spec is a new or changed
+//! test here, with no Rust to write.
 //!
-//! A case that exercises an erratum says so in its snapshot's name (`__errata-QRY-4-QRY-5`)
-//! and description, with the decision the spec took.
+//! A case that exercises an erratum says so in its snapshot's description, with the decision
+//! the spec took.
 
-use dwdi_codegen::cases::{RequestCase, ResponseCase};
+use dwdi_codegen::cases::{self, RequestCase, ResponseCase};
 use dwdi_codegen::model::Spec;
 use dwdi_contract_tests::harness::{
-    decode_case, render_request, request_mismatches, response_mismatches, sign_case,
+    decode_case, example_params, render_request, request_mismatches, response_mismatches, sign_case,
 };
 use dwdi_contract_tests::{dispatch, spec};
 
-fn snapshot_name(kind: &str, action: &str, id: &str, errata: &[String]) -> String {
-    if errata.is_empty() {
-        format!("{kind}__{action}__{id}")
-    } else {
-        format!("{kind}__{action}__{id}__errata-{}", errata.join("-"))
-    }
+fn snapshot_name(kind: &str, action: &str, id: &str) -> String {
+    format!("{kind}__{action}__{id}")
 }
 
 /// The case's description, then each erratum it exercises with the decision taken.
@@ -32,12 +31,12 @@ fn description(spec: &Spec, text: &str, errata: &[String]) -> String {
 }
 
 #[test]
-fn every_request_case_signs_exactly_as_declared() {
+fn every_request_case_signs_as_the_spec_says() {
     let spec = &spec::loaded().spec;
     let mut failures = Vec::new();
     let mut ran = 0;
     for (action, op) in &spec.operations {
-        for case in &op.cases.request {
+        for case in &cases::all(spec, action, op).request {
             ran += 1;
             let signed = match sign_case(action, case) {
                 Ok(signed) => signed,
@@ -46,13 +45,16 @@ fn every_request_case_signs_exactly_as_declared() {
                     continue;
                 }
             };
-            for m in request_mismatches(case, &signed) {
+            for m in request_mismatches(spec, action, case, &signed) {
                 failures.push(format!("{action} request case {}: {m}", case.id));
             }
             snapshot_request(spec, action, case, &render_request(&signed));
         }
     }
-    assert!(ran > 0, "the spec declares no request case");
+    assert!(
+        ran >= spec.operations.len(),
+        "every operation has a request case"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -61,19 +63,20 @@ fn snapshot_request(spec: &Spec, action: &str, case: &RequestCase, text: &str) {
         description => description(spec, &case.description, &case.errata),
         omit_expression => true,
     }, {
-        insta::assert_snapshot!(snapshot_name("request", action, &case.id, &case.errata), text);
+        insta::assert_snapshot!(snapshot_name("request", action, &case.id), text);
     });
 }
 
 #[tokio::test]
-async fn every_response_case_decodes_as_declared() {
+async fn every_response_case_decodes_through_the_client_as_declared() {
     let spec = &spec::loaded().spec;
     let mut failures = Vec::new();
     let mut ran = 0;
     for (action, op) in &spec.operations {
-        for case in &op.cases.response {
+        let params = example_params(spec, action, op);
+        for case in &cases::all(spec, action, op).response {
             ran += 1;
-            let decoded = match decode_case(action, op.response.outcome.as_ref(), case).await {
+            let decoded = match decode_case(action, &params, case).await {
                 Ok(decoded) => decoded,
                 Err(e) => {
                     failures.push(format!("{action} response case {}: {e}", case.id));
@@ -86,7 +89,10 @@ async fn every_response_case_decodes_as_declared() {
             snapshot_response(spec, action, case, &decoded);
         }
     }
-    assert!(ran > 0, "the spec declares no response case");
+    assert!(
+        ran >= spec.operations.len(),
+        "every operation has response cases"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -105,45 +111,53 @@ fn snapshot_response(spec: &Spec, action: &str, case: &ResponseCase, decoded: &s
         description => description(spec, &case.description, &case.errata),
         omit_expression => true,
     }, {
-        insta::assert_snapshot!(snapshot_name("response", action, &case.id, &case.errata), text);
+        insta::assert_snapshot!(snapshot_name("response", action, &case.id), text);
     });
 }
 
-/// Every operation is seeded: a request case from the page's examples, a response case for
-/// its sample, and one for each documented error code.
-#[test]
-fn every_operation_has_its_seed_cases() {
+/// Where `Data.Status` reports the call's outcome, a failure in a successful answer is the
+/// typed error's `Failed` variant with `Data`'s message, through `send()`: derived for every
+/// such operation, so that none is left out.
+#[tokio::test]
+async fn a_failed_outcome_is_an_error_for_every_operation_that_reports_one() {
     let spec = &spec::loaded().spec;
-    let mut missing = Vec::new();
+    let mut checked = Vec::new();
     for (action, op) in &spec.operations {
-        if op.cases.request.is_empty() {
-            missing.push(format!(
-                "{action}: no request case; expected one built from the page's examples"
-            ));
-        }
-        if !op.cases.response.iter().any(|c| c.body == op.sample.body) {
-            missing.push(format!(
-                "{action}: no response case whose body is the page's sample"
-            ));
-        }
-        for error in &op.errors {
-            let covered = op.cases.response.iter().any(|c| {
-                matches!(&c.expect, dwdi_codegen::cases::ExpectedResponse::Error(e)
-                    if e.code.as_deref() == Some(error.code.as_str()))
-            });
-            if !covered {
-                missing.push(format!(
-                    "{action}: no response case for the documented error {}",
-                    error.code
-                ));
-            }
-        }
+        let Some(outcome) = &op.response.outcome else {
+            continue;
+        };
+        let derived = cases::derived(spec, action, op);
+        let case = derived
+            .response
+            .iter()
+            .find(|c| c.id == cases::DATA_STATUS_FAIL)
+            .unwrap_or_else(|| panic!("{action}: no derived failed-outcome case"));
+        let decoded = decode_case(action, &example_params(spec, action, op), case)
+            .await
+            .unwrap_or_else(|e| panic!("{action}: {e}"));
+        assert_eq!(
+            decoded["variant"],
+            dwdi_codegen::naming::FAILED_VARIANT,
+            "{action}: {decoded}"
+        );
+        assert_eq!(decoded["outcome"], outcome.failure.as_str(), "{action}");
+        assert_eq!(
+            decoded["message"], case.body["Data"][&outcome.message],
+            "{action}: the error carries Data.{}",
+            outcome.message
+        );
+        checked.push(action.as_str());
     }
-    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    let reporting = spec
+        .operations
+        .values()
+        .filter(|op| op.response.data_status == dwdi_codegen::model::DataStatus::Outcome)
+        .count();
+    assert_eq!(checked.len(), reporting, "{checked:?}");
 }
 
-/// The build script's typed dispatch and the generated client cover exactly the spec's
-/// operations (a stale generated client or a missing arm shows here, by name).
+/// The generated client's dynamic entries cover exactly the spec's operations (a stale
+/// generated client shows here, by name).
 #[test]
 fn the_typed_dispatch_covers_every_operation() {
     let spec = &spec::loaded().spec;

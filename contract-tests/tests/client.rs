@@ -1,22 +1,30 @@
-//! The generated client's behaviour: builders refuse what the docs say is invalid before
-//! sending, answers and documented errors decode into typed values, `Data.Status = fail` is an
-//! error where it reports the call's outcome, waiters poll to an end, and a generated
-//! ClientToken survives retries.
+//! The generated client's features beyond one call: waiters poll to an end, a generated
+//! idempotency token survives retries, and the builders check the documents they carry.
+//!
+//! The answers are the spec's samples with the waiters' fields set to the spec's values, and
+//! the expectations come from the spec too: a documentation change to these operations needs
+//! no edit here. (What every call does — signing, decoding every documented answer and error,
+//! a failed outcome, refusing invalid values — is derived from the spec in `cases.rs` and
+//! `dispatch.rs`.)
 
 use std::time::Duration;
 
 use dataworks_di::Client;
-use dataworks_di::error::{ErrorKind, GatewayCode};
-use dataworks_di::operation::generate_di_sync_task_config_for_updating::GenerateDiSyncTaskConfigForUpdatingError;
-use dataworks_di::operation::get_di_sync_instance_info::GetDiSyncInstanceInfoError;
-use dataworks_di::operation::start_di_sync_instance::StartDiSyncInstanceError;
-use dataworks_di::operation::stop_di_sync_instance::StopDiSyncInstanceError;
+use dataworks_di::meta;
 use dataworks_di::types::{GetDiSyncInstanceInfoStatus, TaskType};
-use dwdi_runtime::describe::Problem;
+use dwdi_codegen::cases::without_nulls;
+use dwdi_codegen::model::{Operation, Waiter};
+use dwdi_contract_tests::harness::example_params;
+use dwdi_contract_tests::spec;
+use dwdi_contract_tests::strategies::field_values;
 use dwdi_runtime::{Credentials, RetryPolicy, WaitError, WaiterConfig, WaiterFailure};
 use dwdi_test_support::{RecordingSleeper, Reply, TestServer, verify_v3};
+use serde_json::Value;
 
 const SECRET: &str = "test-secret";
+
+/// A value no spec documents for a waiter's field: the waiter goes on polling.
+const NOT_TERMINAL: &str = "x-undocumented-in-progress";
 
 fn client(server: &TestServer, attempts: u32) -> Client {
     let runtime = Client::runtime_builder()
@@ -32,21 +40,6 @@ fn client(server: &TestServer, attempts: u32) -> Client {
     Client::new(runtime)
 }
 
-fn ok(data: &str) -> Reply {
-    Reply::json(
-        200,
-        &format!(r#"{{"Success":true,"RequestId":"req-1","Data":{data}}}"#),
-    )
-}
-
-fn query_param(target: &str, name: &str) -> Option<String> {
-    let query = target.split_once('?')?.1;
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
-}
-
 fn fast_waiter() -> WaiterConfig {
     WaiterConfig {
         min_delay: Duration::from_millis(1),
@@ -56,297 +49,96 @@ fn fast_waiter() -> WaiterConfig {
     }
 }
 
-#[tokio::test]
-async fn a_call_sends_the_documented_parameters_signed_and_decodes_the_answer() {
-    let server = TestServer::start(vec![ok(
-        r#"{"Status":"RUN","Message":null,"Name":"streamx_name"}"#,
-    )])
-    .await;
-    let out = client(&server, 1)
-        .get_di_sync_instance_info()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .file_id(100)
-        .send()
-        .await
-        .expect("success");
-    assert_eq!(out.request_id.as_deref(), Some("req-1"));
-    assert_eq!(out.data.status, GetDiSyncInstanceInfoStatus::Run);
-    assert_eq!(out.data.name.as_deref(), Some("streamx_name"));
-    assert_eq!(out.data.solution_info, None);
-    let received = server.received();
-    assert_eq!(received.len(), 1);
-    verify_v3(&received[0], SECRET).expect("the signature verifies");
-    assert_eq!(
-        received[0].header("x-acs-action"),
-        Some("GetDISyncInstanceInfo")
-    );
-    assert_eq!(received[0].header("x-acs-version"), Some("2020-05-18"));
-    for (name, value) in [
-        ("ProjectId", "10000"),
-        ("TaskType", "DI_REALTIME"),
-        ("FileId", "100"),
-    ] {
-        assert_eq!(
-            query_param(&received[0].target, name).as_deref(),
-            Some(value)
-        );
+/// The spec's waiter of that name and the operation it polls.
+fn waiter(name: &str) -> (&'static Waiter, &'static Operation) {
+    let spec = &spec::loaded().spec;
+    let waiter = spec
+        .waiters
+        .get(name)
+        .unwrap_or_else(|| panic!("the spec has no waiter {name}"));
+    (waiter, &spec.operations[&waiter.operation])
+}
+
+/// The operation's sample answer with `Data`'s members set as given.
+fn answer(op: &Operation, members: &[(&str, Value)]) -> Reply {
+    let mut body = op.sample.body.clone();
+    for (name, value) in members {
+        body["Data"][*name] = value.clone();
+    }
+    Reply::json(200, &body.to_string())
+}
+
+/// A parameter's example value as the typed builders take it.
+fn example(op: &Operation, name: &str) -> Value {
+    op.parameters[name]
+        .example
+        .clone()
+        .unwrap_or_else(|| panic!("{name} has an example"))
+}
+
+fn int_example(op: &Operation, name: &str) -> i64 {
+    example(op, name).as_i64().expect("an integer example")
+}
+
+fn text_example(op: &Operation, name: &str) -> String {
+    match example(op, name) {
+        Value::String(s) => s,
+        other => other.to_string(),
     }
 }
 
 #[tokio::test]
-async fn builders_refuse_invalid_values_before_sending() {
-    let server = TestServer::start(vec![]).await;
-    let client = client(&server, 1);
-
-    let err = client
-        .stop_di_sync_instance()
-        .project_id(10000)
-        .task_type(TaskType::DiSolution)
-        .file_id(100)
-        .send()
-        .await
-        .expect_err("Stop accepts DI_REALTIME only");
-    let StopDiSyncInstanceError::Invalid(e) = &err else {
-        panic!("expected Invalid, got {err:?}");
-    };
-    assert_eq!(e.parameter, "TaskType");
-    assert_eq!(
-        err.to_string(),
-        "StopDISyncInstance: parameter TaskType has invalid value \"DI_SOLUTION\"; expected one of DI_REALTIME"
-    );
-
-    let err = client
-        .get_di_sync_instance_info()
-        .project_id(0)
-        .task_type(TaskType::DiRealtime)
-        .file_id(100)
-        .send()
-        .await
-        .expect_err("ProjectId 0 is out of range");
-    assert_eq!(
-        err.to_string(),
-        "GetDISyncInstanceInfo: parameter ProjectId has invalid value \"0\"; expected an integer in 1..=10000000000 (out of range)"
-    );
-
-    let err = client
-        .get_di_sync_instance_info()
-        .project_id(10000)
-        .task_type(TaskType::DiOffline)
-        .file_id(100)
-        .send()
-        .await
-        .expect_err("DI_OFFLINE is not accepted");
-    assert!(
-        err.to_string()
-            .ends_with("expected one of DI_REALTIME, DI_SOLUTION")
-    );
-
-    let err = client
-        .stop_di_sync_instance()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .send()
-        .await
-        .expect_err("FileId is required");
-    let StopDiSyncInstanceError::Invalid(e) = &err else {
-        panic!("expected Invalid, got {err:?}");
-    };
-    assert_eq!(e.parameter, "FileId");
-    assert!(matches!(e.problem, Problem::Missing { .. }));
-
-    let err = client
-        .start_di_sync_instance()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .file_id(100)
-        .start_param("{\"failoverLimit\":")
-        .send()
-        .await
-        .expect_err("StartParam must be JSON");
-    assert!(
-        matches!(&err, StartDiSyncInstanceError::Invalid(e) if e.parameter == "StartParam"),
-        "{err:?}"
-    );
-
-    assert!(server.received().is_empty(), "nothing may be sent");
-}
-
-#[tokio::test]
-async fn documented_error_bodies_decode_into_typed_errors() {
-    let body = |code: &str, message: &str| {
-        format!(
-            r#"{{"RequestId":"req-9","HostId":"dataworks.cn-hangzhou.aliyuncs.com","Code":"{code}","Message":"{message}","Recommend":"https://api.aliyun.com/troubleshoot?q={code}"}}"#
-        )
-    };
+async fn wait_for_config_process_returns_the_result_field() {
+    let (w, op) = waiter("ConfigProcess");
+    let result = w
+        .result
+        .as_deref()
+        .expect("a terminal waiter returns a field");
+    let success = Value::String(w.success[0].clone());
     let server = TestServer::start(vec![
-        Reply::json(400, &body("Param.Invalid", "The parameter is invalid.")),
-        Reply::json(403, &body("Forbidden.Access", "Access is forbidden.")),
-        Reply::json(
-            500,
-            &body("InternalError.System", "An internal error occurred."),
-        ),
-        Reply::json(
-            429,
-            &body(
-                "Throttling.User",
-                "Request was denied due to user flow control.",
-            ),
-        ),
-        Reply::json(400, &body("Some.New.Code", "Something new.")),
-    ])
-    .await;
-    let client = client(&server, 1);
-    let call = || {
-        client
-            .get_di_sync_instance_info()
-            .project_id(10000)
-            .task_type(TaskType::DiRealtime)
-            .file_id(100)
-            .send()
-    };
-    let err = call().await.expect_err("400");
-    assert!(
-        matches!(err, GetDiSyncInstanceInfoError::ParamInvalid(_)),
-        "{err:?}"
-    );
-    let e = err.service_error().expect("a service error");
-    assert_eq!(e.status, 400);
-    assert_eq!(e.request_id.as_deref(), Some("req-9"));
-    assert_eq!(e.code.as_deref(), Some("Param.Invalid"));
-    assert_eq!(e.message.as_deref(), Some("The parameter is invalid."));
-    assert_eq!(
-        e.recommend.as_deref(),
-        Some("https://api.aliyun.com/troubleshoot?q=Param.Invalid")
-    );
-    assert!(e.body.contains("\"HostId\""));
-
-    let err = call().await.expect_err("403");
-    assert!(matches!(
-        err,
-        GetDiSyncInstanceInfoError::ForbiddenAccess(_)
-    ));
-    let err = call().await.expect_err("500");
-    assert!(matches!(
-        err,
-        GetDiSyncInstanceInfoError::InternalErrorSystem(_)
-    ));
-    let err = call().await.expect_err("429");
-    let GetDiSyncInstanceInfoError::Gateway(gateway) = &err else {
-        panic!("expected the shared gateway error, got {err:?}");
-    };
-    assert_eq!(gateway.code(), GatewayCode::ThrottlingUser);
-    assert_eq!(gateway.class(), ErrorKind::Throttling);
-    assert_eq!(gateway.status(), 429);
-    assert_eq!(err.code(), Some("Throttling.User"));
-    assert_eq!(err.request_id(), Some("req-9"));
-    let err = call().await.expect_err("unknown code");
-    assert!(matches!(err, GetDiSyncInstanceInfoError::Unknown(_)));
-    assert_eq!(err.code(), Some("Some.New.Code"));
-}
-
-#[tokio::test]
-async fn generate_errors_use_their_own_documented_codes() {
-    let server = TestServer::start(vec![Reply::json(
-        400,
-        r#"{"RequestId":"r","Code":"Invalid.DI.Parameter.File.Existed","Message":"The file name already exists."}"#,
-    )])
-    .await;
-    let err = client(&server, 1)
-        .generate_di_sync_task_config_for_updating()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .task_id(100)
-        .task_param(
-            r#"{"steps":[{"category":"reader","parameter":{"connection":[{"table":["xyx"]}]}}]}"#,
-        )
-        .send()
-        .await
-        .expect_err("400");
-    assert!(
-        matches!(
-            err,
-            GenerateDiSyncTaskConfigForUpdatingError::InvalidDiParameterFileExisted(_)
-        ),
-        "{err:?}"
-    );
-}
-
-#[tokio::test]
-async fn a_failed_outcome_in_a_200_answer_is_an_error_with_its_message() {
-    let server = TestServer::start(vec![ok(
-        r#"{"Status":"fail","Message":"fileId:[100] is invalid."}"#,
-    )])
-    .await;
-    let err = client(&server, 1)
-        .start_di_sync_instance()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .file_id(100)
-        .send()
-        .await
-        .expect_err("Status fail");
-    let StartDiSyncInstanceError::Failed(failed) = &err else {
-        panic!("expected Failed, got {err:?}");
-    };
-    assert_eq!(failed.message.as_deref(), Some("fileId:[100] is invalid."));
-    assert_eq!(failed.request_id.as_deref(), Some("req-1"));
-    assert_eq!(
-        err.to_string(),
-        "StartDISyncInstance: the service reports `fail`: fileId:[100] is invalid. (request id req-1)"
-    );
-}
-
-#[tokio::test]
-async fn a_state_is_a_value_not_an_error() {
-    // A solution that failed is a state GetDISyncInstanceInfo reports, not a failed call.
-    let server = TestServer::start(vec![ok(
-        r#"{"Status":"fail","Message":null,"Name":null,"SolutionInfo":{"Status":"fail","Id":100,"CreatorName":"c","StepDetail":[]}}"#,
-    )])
-    .await;
-    let out = client(&server, 1)
-        .get_di_sync_instance_info()
-        .project_id(10000)
-        .task_type(TaskType::DiSolution)
-        .file_id(100)
-        .send()
-        .await
-        .expect("a state is a value");
-    assert_eq!(out.data.status, GetDiSyncInstanceInfoStatus::Fail);
-}
-
-#[tokio::test]
-async fn wait_for_config_process_returns_the_task_content() {
-    let server = TestServer::start(vec![
-        ok(r#"{"Status":"running"}"#),
-        ok(r#"{"Status":"running"}"#),
-        ok(r#"{"Status":"success","TaskContent":"{\"type\":\"job\"}"}"#),
+        answer(op, &[(&w.field, NOT_TERMINAL.into())]),
+        answer(op, &[(&w.field, NOT_TERMINAL.into())]),
+        answer(op, &[(&w.field, success)]),
     ])
     .await;
     let content = client(&server, 1)
         .query_di_sync_task_config_process_result()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .async_process_id(10)
+        .project_id(int_example(op, "ProjectId"))
+        .task_type(TaskType::from(text_example(op, "TaskType").as_str()))
+        .async_process_id(int_example(op, "AsyncProcessId"))
         .wait_for_config_process(&fast_waiter())
         .await
         .expect("the process succeeds");
-    assert_eq!(content, r#"{"type":"job"}"#);
+    assert_eq!(
+        Some(content.as_str()),
+        op.sample.body["Data"][result].as_str()
+    );
     assert_eq!(server.received().len(), 3);
 }
 
 #[tokio::test]
 async fn wait_for_config_process_reports_the_failure_message() {
+    let (w, op) = waiter("ConfigProcess");
+    let message = w
+        .message
+        .as_deref()
+        .expect("the waiter names its message field");
     let server = TestServer::start(vec![
-        ok(r#"{"Status":"running"}"#),
-        ok(r#"{"Status":"fail","Message":"table xyx does not exist"}"#),
+        answer(op, &[(&w.field, NOT_TERMINAL.into())]),
+        answer(
+            op,
+            &[
+                (&w.field, w.failure[0].clone().into()),
+                (message, "table xyx does not exist".into()),
+            ],
+        ),
     ])
     .await;
     let err = client(&server, 1)
         .query_di_sync_task_config_process_result()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .async_process_id(10)
+        .project_id(int_example(op, "ProjectId"))
+        .task_type(TaskType::from(text_example(op, "TaskType").as_str()))
+        .async_process_id(int_example(op, "AsyncProcessId"))
         .wait_for_config_process(&fast_waiter())
         .await
         .expect_err("the process fails");
@@ -354,12 +146,15 @@ async fn wait_for_config_process_reports_the_failure_message() {
         panic!("expected a failure state, got {err:?}");
     };
     assert_eq!(failed.message.as_deref(), Some("table xyx does not exist"));
-    assert_eq!(failed.outcome, "fail");
+    assert_eq!(failed.outcome, w.failure[0]);
 }
 
 #[tokio::test]
 async fn wait_for_config_process_times_out() {
-    let replies = (0..1000).map(|_| ok(r#"{"Status":"running"}"#)).collect();
+    let (w, op) = waiter("ConfigProcess");
+    let replies = (0..1000)
+        .map(|_| answer(op, &[(&w.field, NOT_TERMINAL.into())]))
+        .collect();
     let server = TestServer::start(replies).await;
     let config = WaiterConfig {
         max_wait: Duration::from_millis(30),
@@ -367,9 +162,9 @@ async fn wait_for_config_process_times_out() {
     };
     let err = client(&server, 1)
         .query_di_sync_task_config_process_result()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .async_process_id(10)
+        .project_id(int_example(op, "ProjectId"))
+        .task_type(TaskType::from(text_example(op, "TaskType").as_str()))
+        .async_process_id(int_example(op, "AsyncProcessId"))
         .wait_for_config_process(&config)
         .await
         .expect_err("never ends");
@@ -377,143 +172,194 @@ async fn wait_for_config_process_times_out() {
 }
 
 #[tokio::test]
-async fn wait_until_instance_status_reaches_the_wanted_state() {
-    let server = TestServer::start(vec![
-        ok(r#"{"Status":"NORUN","Name":"t"}"#),
-        ok(r#"{"Status":"WAIT","Name":"t"}"#),
-        ok(r#"{"Status":"RUN","Name":"t"}"#),
-    ])
-    .await;
+async fn wait_until_instance_status_reaches_the_wanted_value() {
+    let (w, op) = waiter("InstanceStatus");
+    let field = &op.response.data.fields.as_ref().expect("Data has members")[&w.field];
+    let values = field_values(&spec::loaded().spec, field);
+    let wanted = values.last().expect("the field has values").clone();
+    let replies: Vec<Reply> = values
+        .iter()
+        .filter(|v| **v != wanted)
+        .take(2)
+        .chain([&wanted])
+        .map(|v| answer(op, &[(&w.field, v.clone().into())]))
+        .collect();
+    let polls = replies.len();
+    let server = TestServer::start(replies).await;
     let out = client(&server, 1)
         .get_di_sync_instance_info()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .file_id(100)
-        .wait_until_instance_status(GetDiSyncInstanceInfoStatus::Run, &fast_waiter())
+        .project_id(int_example(op, "ProjectId"))
+        .task_type(TaskType::from(text_example(op, "TaskType").as_str()))
+        .file_id(int_example(op, "FileId"))
+        .wait_until_instance_status(
+            GetDiSyncInstanceInfoStatus::from(wanted.as_str()),
+            &fast_waiter(),
+        )
         .await
-        .expect("reaches RUN");
-    assert_eq!(out.data.status, GetDiSyncInstanceInfoStatus::Run);
-    assert_eq!(server.received().len(), 3);
+        .expect("reaches the wanted value");
+    let data = serde_json::to_value(&out.data).expect("serialises");
+    assert_eq!(data[&w.field], wanted.as_str());
+    assert_eq!(server.received().len(), polls);
 }
 
-#[tokio::test]
-async fn a_generated_client_token_is_the_same_on_every_retry() {
-    let server = TestServer::start(vec![
-        Reply::json(
-            503,
-            r#"{"RequestId":"r1","Code":"ServiceUnavailable","Message":"try again"}"#,
-        ),
-        ok(r#"{"Status":"success","ProcessId":10}"#),
-    ])
-    .await;
-    let out = client(&server, 3)
-        .generate_di_sync_task_config_for_updating()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .task_id(100)
-        .task_param(
-            r#"{"steps":[{"category":"reader","parameter":{"connection":[{"table":["xyx"]}]}}]}"#,
-        )
-        .send()
-        .await
-        .expect("succeeds on the retry");
-    assert_eq!(out.data.process_id, Some(10));
-    let received = server.received();
-    assert_eq!(received.len(), 2);
-    let tokens: Vec<String> = received
+/// Every operation with an idempotency token: (action, the token's parameter).
+fn token_operations() -> Vec<(&'static String, &'static Operation, &'static String)> {
+    let spec = &spec::loaded().spec;
+    let found: Vec<_> = spec
+        .operations
         .iter()
-        .map(|r| query_param(&r.target, "ClientToken").expect("a ClientToken is sent"))
+        .flat_map(|(action, op)| {
+            op.parameters
+                .iter()
+                .filter(|(_, p)| p.idempotency_token)
+                .map(move |(name, _)| (action, op, name))
+        })
         .collect();
-    assert_eq!(tokens[0], tokens[1]);
-    assert_eq!(tokens[0].len(), 32);
-    assert!(tokens[0].chars().all(|c| c.is_ascii_hexdigit()));
-    // A fresh nonce per attempt, the same token.
-    assert_ne!(
-        received[0].header("x-acs-signature-nonce"),
-        received[1].header("x-acs-signature-nonce")
-    );
+    assert!(!found.is_empty(), "the spec has idempotency tokens");
+    found
+}
+
+/// The value of a parameter a received request carried, in the query or a form body.
+fn sent_value(received: &dwdi_test_support::Received, name: &str) -> Option<String> {
+    let (_, query) = dwdi_wire_verify::split_target(&received.target);
+    let mut pairs = dwdi_wire_verify::form::decode(query, "query").expect("decodes");
+    if !received.body.is_empty() {
+        pairs.extend(dwdi_wire_verify::form::decode(&received.body, "body").expect("decodes"));
+    }
+    pairs.into_iter().find(|(n, _)| n == name).map(|(_, v)| v)
 }
 
 #[tokio::test]
-async fn a_client_token_given_by_the_caller_is_sent_as_is() {
-    let server = TestServer::start(vec![ok(r#"{"Status":"success","ProcessId":10}"#)]).await;
-    client(&server, 1)
-        .generate_di_sync_task_config_for_updating()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .task_id(100)
-        .task_param(
-            r#"{"steps":[{"category":"reader","parameter":{"connection":[{"table":["xyx"]}]}}]}"#,
-        )
-        .client_token("ABFUOEUOTRTRJKE")
-        .send()
-        .await
-        .expect("success");
-    assert_eq!(
-        query_param(&server.received()[0].target, "ClientToken").as_deref(),
-        Some("ABFUOEUOTRTRJKE")
-    );
+async fn a_generated_idempotency_token_is_the_same_on_every_retry() {
+    let spec = &spec::loaded().spec;
+    let transient = spec
+        .gateway_errors
+        .iter()
+        .find(|g| g.class == dwdi_codegen::model::ErrorClass::Transient)
+        .expect("the spec has a transient gateway code");
+    for (action, op, token) in token_operations() {
+        let params: Vec<(String, String)> = example_params(spec, action, op)
+            .into_iter()
+            .filter(|(n, _)| n != token)
+            .collect();
+        let server = TestServer::start(vec![
+            Reply::json(
+                transient.status,
+                &format!(
+                    r#"{{"RequestId":"r1","Code":"{}","Message":"try again"}}"#,
+                    transient.code
+                ),
+            ),
+            Reply::json(200, &op.sample.body.to_string()),
+        ])
+        .await;
+        let entry = meta::dispatch(action).expect("a dynamic entry");
+        let out = (entry.send)(&client(&server, 3), &params).await;
+        if let Err(e) = &out {
+            assert!(
+                e.failed.is_some(),
+                "{action}: only the sample's outcome may fail: {e}"
+            );
+        }
+        let received = server.received();
+        assert_eq!(received.len(), 2, "{action}: retried once");
+        let tokens: Vec<String> = received
+            .iter()
+            .map(|r| sent_value(r, token).unwrap_or_else(|| panic!("{action}: {token} is sent")))
+            .collect();
+        assert_eq!(tokens[0], tokens[1], "{action}");
+        assert_eq!(tokens[0].len(), 32, "{action}");
+        assert!(tokens[0].chars().all(|c| c.is_ascii_hexdigit()), "{action}");
+        // A fresh nonce per attempt, the same token.
+        assert_ne!(
+            received[0].header("x-acs-signature-nonce"),
+            received[1].header("x-acs-signature-nonce")
+        );
+        for r in &received {
+            verify_v3(r, SECRET).expect("each attempt is signed");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_idempotency_token_given_by_the_caller_is_sent_as_is() {
+    let spec = &spec::loaded().spec;
+    for (action, op, token) in token_operations() {
+        let mut params: Vec<(String, String)> = example_params(spec, action, op)
+            .into_iter()
+            .filter(|(n, _)| n != token)
+            .collect();
+        params.push((token.clone(), "ABFUOEUOTRTRJKE".to_owned()));
+        let server = TestServer::start(vec![Reply::json(200, &op.sample.body.to_string())]).await;
+        let entry = meta::dispatch(action).expect("a dynamic entry");
+        let _ = (entry.send)(&client(&server, 1), &params).await;
+        assert_eq!(
+            sent_value(&server.received()[0], token).as_deref(),
+            Some("ABFUOEUOTRTRJKE"),
+            "{action}"
+        );
+    }
+}
+
+/// The operation the TaskParam builder tests use.
+fn generate() -> &'static Operation {
+    &spec::loaded().spec.operations["GenerateDISyncTaskConfigForUpdating"]
 }
 
 #[tokio::test]
 async fn a_task_param_that_dwdi_validate_rejects_is_never_sent_unless_the_caller_opts_out() {
-    let server = TestServer::start(vec![ok(r#"{"Status":"success","ProcessId":10}"#)]).await;
+    let op = generate();
+    let server = TestServer::start(vec![Reply::json(200, &op.sample.body.to_string())]).await;
     let client = client(&server, 1);
     let misspelt =
         r#"{"steps":[{"category":"reader","parameter":{"conection":[{"table":["t"]}]}}]}"#;
-    let err = client
-        .generate_di_sync_task_config_for_updating()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .task_id(100)
-        .task_param(misspelt)
-        .send()
-        .await
-        .expect_err("the document is invalid");
-    let GenerateDiSyncTaskConfigForUpdatingError::Invalid(e) = &err else {
-        panic!("expected Invalid, got {err:?}");
+    let call = || {
+        client
+            .generate_di_sync_task_config_for_updating()
+            .project_id(int_example(op, "ProjectId"))
+            .task_type(TaskType::from(text_example(op, "TaskType").as_str()))
+            .task_id(int_example(op, "TaskId"))
+            .task_param(misspelt)
     };
+    let err = call().send().await.expect_err("the document is invalid");
+    let e = err.validation_error().expect("refused before sending");
     assert_eq!(e.parameter, "TaskParam");
     let message = err.to_string();
     assert!(
         message.contains("expected a valid TaskParam document")
-            && message.contains("/steps/0/parameter/conection: unknown member `conection`; did you mean `connection`?"),
+            && message.contains(
+                "/steps/0/parameter/conection: unknown member `conection`; did you mean `connection`?"
+            ),
         "{message}"
     );
     assert!(server.received().is_empty(), "nothing may be sent");
 
-    client
-        .generate_di_sync_task_config_for_updating()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .task_id(100)
-        .task_param(misspelt)
-        .skip_document_validation()
-        .send()
-        .await
-        .expect("sent when the caller opts out");
-    assert_eq!(server.received().len(), 1);
+    let _ = call().skip_document_validation().send().await;
+    assert_eq!(server.received().len(), 1, "sent when the caller opts out");
 }
 
 #[tokio::test]
 async fn a_typed_task_param_is_sent_as_its_json() {
-    let server = TestServer::start(vec![ok(r#"{"Status":"success","ProcessId":10}"#)]).await;
-    let param: dataworks_di::documents::TaskParam = serde_json::from_str(
-        r#"{ "steps": [ { "parameter": { "connection": [ { "table": [ "xyx" ] } ] }, "name": "Reader", "category": "reader" } ] }"#,
-    )
-    .expect("the page's example");
-    client(&server, 1)
+    let op = generate();
+    let server = TestServer::start(vec![Reply::json(200, &op.sample.body.to_string())]).await;
+    let param: dataworks_di::documents::TaskParam =
+        serde_json::from_str(&text_example(op, "TaskParam")).expect("the page's example");
+    let _ = client(&server, 1)
         .generate_di_sync_task_config_for_updating()
-        .project_id(10000)
-        .task_type(TaskType::DiRealtime)
-        .task_id(100)
+        .project_id(int_example(op, "ProjectId"))
+        .task_type(TaskType::from(text_example(op, "TaskType").as_str()))
+        .task_id(int_example(op, "TaskId"))
         .task_param(&param)
         .send()
-        .await
-        .expect("success");
-    let sent = query_param(&server.received()[0].target, "TaskParam").expect("sent");
-    let decoded = dwdi_test_support::form_decode(&sent);
-    let round_trip: dataworks_di::documents::TaskParam =
-        serde_json::from_str(&decoded).expect("JSON");
+        .await;
+    let sent = sent_value(&server.received()[0], "TaskParam").expect("sent");
+    let round_trip: dataworks_di::documents::TaskParam = serde_json::from_str(&sent).expect("JSON");
     assert_eq!(round_trip, param);
+    // What the client sends is what a user reading the page would write.
+    assert_eq!(
+        without_nulls(&serde_json::to_value(&round_trip).expect("JSON")),
+        without_nulls(
+            &serde_json::from_str::<Value>(&text_example(op, "TaskParam")).expect("JSON")
+        )
+    );
 }

@@ -376,7 +376,7 @@ fn the_generated_client_builds_the_same_requests_for_the_operations_the_spec_has
             matches!(p.kind, dwdi_runtime::describe::ParamKind::Enum { accepts, .. } if accepts.contains(&task_type))
         });
         let signed = harness::sign(
-            &runtime(&f),
+            &dataworks_di::Client::new(runtime(&f)),
             &f.operation,
             &f.wire_inputs(),
             &f.pinned.date,

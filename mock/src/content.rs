@@ -1,12 +1,53 @@
 //! The TaskContent an asynchronous process generates: the task's job (reader and writer)
 //! with the tables the TaskParam asks for, built as the generated `TaskContent` type so that
 //! it has the documented shape.
+//!
+//! It depends on no other module of the mock: the state holds [`Job`]s and keeps what this
+//! module generates, never the other way round.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use dataworks_di::documents::{Connection, TaskContent, TaskParam};
+use dataworks_di::types::{StepCategory, StepType};
 
-use crate::state::{Job, category};
+/// Reader and writer of a task: what a generated TaskContent is built around.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Job {
+    /// The source kind.
+    pub reader: StepType,
+    /// The source data source.
+    pub reader_datasource: String,
+    /// The destination kind.
+    pub writer: StepType,
+    /// The destination data source.
+    pub writer_datasource: String,
+    /// The resource group that runs it.
+    pub resource_group: String,
+}
+
+impl Default for Job {
+    /// The page sample's job: MySQL data source `mm` to Hologres `h`.
+    fn default() -> Self {
+        Job {
+            reader: StepType::Mysql,
+            reader_datasource: "mm".into(),
+            writer: StepType::Holo,
+            writer_datasource: "h".into(),
+            resource_group: "280749".into(),
+        }
+    }
+}
+
+/// The step categories, for building documents.
+fn category(reader: bool) -> StepCategory {
+    if reader {
+        StepCategory::Reader
+    } else {
+        StepCategory::Writer
+    }
+}
 
 /// One table asked for: its database (several-database mode) and name.
 #[derive(Debug, Clone, PartialEq, Eq)]

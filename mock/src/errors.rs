@@ -1,9 +1,22 @@
 //! Error answers: the envelope (`RequestId`, `HostId`, `Code`, `Message`, `Recommend`) and
-//! the HTTP status of each code, read from the spec's tables.
+//! the HTTP status of each code, read from the generated tables (`dataworks_di::meta`): the
+//! gateway's codes and each operation's documented ones.
 
 use serde::Serialize;
 
-use crate::spec::{self, OpFacts};
+use dataworks_di::meta::{GATEWAY_ERRORS, OPERATIONS};
+use dwdi_runtime::GatewayErrorDesc;
+use dwdi_runtime::describe::OperationDesc;
+
+/// The gateway's row for `code`: its status and when it arises.
+pub fn gateway_error(code: &str) -> Option<&'static GatewayErrorDesc> {
+    GATEWAY_ERRORS.iter().find(|g| g.code == code)
+}
+
+/// Whether `code` is a gateway code or one an operation documents.
+pub fn knows(code: &str) -> bool {
+    gateway_error(code).is_some() || OPERATIONS.iter().any(|op| op.error(code).is_some())
+}
 
 /// Gateway codes the mock raises by name: variants of the generated `GatewayCode`, so the spec
 /// stays the only place that spells a code and decides its status (a code the spec drops stops
@@ -71,8 +84,8 @@ pub struct Failure {
 impl Failure {
     /// A gateway code; its status comes from the spec.
     pub fn gateway(code: &str, message: impl Into<String>) -> Failure {
-        let status = match spec::facts().gateway(code) {
-            Some(f) => f.status,
+        let status = match gateway_error(code) {
+            Some(g) => g.status,
             None => 400,
         };
         Failure {
@@ -85,19 +98,19 @@ impl Failure {
 
     /// The operation's documented code for `status` (400 bad value, 403 no access, 500
     /// internal error), with the page's message followed by the detail.
-    pub fn documented(op: &OpFacts, status: u16, detail: &str) -> Failure {
-        match op.code_for(status) {
+    pub fn documented(op: &OperationDesc, status: u16, detail: &str) -> Failure {
+        match op.error_for_status(status) {
             Some(fact) => Failure {
                 status,
-                code: fact.code.clone(),
+                code: fact.code.to_owned(),
                 message: if detail.is_empty() {
-                    fact.message.clone()
+                    fact.message.to_owned()
                 } else {
                     format!("{} {detail}", fact.message)
                 },
                 retry_after_ms: None,
             },
-            // Every operation documents 400, 403 and 500 (checked in spec's tests).
+            // Every operation documents 400, 403 and 500 (checked in the tests below).
             None => Failure {
                 status,
                 code: format!("HTTP{status}"),
@@ -108,14 +121,15 @@ impl Failure {
     }
 
     /// A documented code of the operation or a gateway code, by name (fault injection).
-    pub fn by_code(op: Option<&OpFacts>, code: &str) -> Option<Failure> {
-        let fact = op
-            .and_then(|o| o.documents(code))
-            .or_else(|| spec::facts().gateway(code))?;
+    pub fn by_code(op: Option<&OperationDesc>, code: &str) -> Option<Failure> {
+        let (status, code, message) = match op.and_then(|o| o.error(code)) {
+            Some(e) => (e.status, e.code, e.message),
+            None => gateway_error(code).map(|g| (g.status, g.code, g.message))?,
+        };
         Some(Failure {
-            status: fact.status,
-            code: fact.code.clone(),
-            message: format!("{} (injected by the mock's --fault)", fact.message),
+            status,
+            code: code.to_owned(),
+            message: format!("{message} (injected by the mock's --fault)"),
             retry_after_ms: None,
         })
     }
@@ -155,28 +169,38 @@ mod tests {
     #[test]
     fn every_gateway_code_the_mock_raises_is_in_the_spec() {
         for code in gateway::ALL {
-            assert!(spec::facts().gateway(code).is_some(), "{code}");
+            assert!(gateway_error(code).is_some(), "{code}");
+        }
+    }
+
+    #[test]
+    fn every_operation_documents_the_statuses_the_mock_answers_with() {
+        for op in OPERATIONS {
+            for status in [400, 403, 500] {
+                let failure = Failure::documented(op, status, "");
+                let documented = op.error_for_status(status).expect("documented");
+                assert_eq!(
+                    (failure.status, failure.code.as_str()),
+                    (status, documented.code),
+                    "{}",
+                    op.action
+                );
+            }
         }
     }
 
     #[test]
     fn statuses_follow_the_table() {
-        assert_eq!(
-            Failure::gateway(gateway::ACCESS_KEY_NOT_FOUND, "").status,
-            404
-        );
-        assert_eq!(Failure::gateway(gateway::ACTION_NOT_FOUND, "").status, 404);
-        assert_eq!(Failure::gateway(gateway::THROTTLING_USER, "").status, 429);
-        assert_eq!(Failure::gateway(gateway::NONCE_USED, "").status, 400);
-        let generate = &spec::facts().ops["GenerateDISyncTaskConfigForUpdating"];
-        assert_eq!(
-            Failure::documented(generate, 403, "").code,
-            "Forbidden.DI.NoPrivilege"
-        );
-        let env = envelope(&Failure::documented(generate, 400, "x"), "RID", "host");
+        for g in GATEWAY_ERRORS {
+            assert_eq!(Failure::gateway(g.code, "").status, g.status, "{}", g.code);
+            assert!(knows(g.code));
+        }
+        let op = OPERATIONS[0];
+        let env = envelope(&Failure::documented(op, 400, "x"), "RID", "host");
         let v: serde_json::Value = serde_json::from_str(&env).unwrap();
         for key in ["RequestId", "HostId", "Code", "Message", "Recommend"] {
             assert!(v.get(key).is_some(), "{key}");
         }
+        assert!(!knows("No.Such.Code"));
     }
 }

@@ -4,8 +4,11 @@
 //! It serves the five operations at `POST /` (and `GET` where Alibaba's metadata allows it),
 //! authenticates every request as the gateway does ([`verify`]), checks parameters through the
 //! generated operation table ([`params`]), keeps per-project state ([`state`]) with task
-//! lifecycles and asynchronous processes ([`ops`]), answers with the documented envelopes
-//! ([`errors`]) and injects faults on demand ([`faults`]). It stays bounded whatever clients
+//! lifecycles and asynchronous processes ([`ops`]), answers with `Data` built from the spec's
+//! examples ([`data`]) and the documented envelopes ([`errors`]), and injects faults on demand
+//! ([`faults`]). Every fact about the API (names, codes, statuses, examples, which parameter
+//! is the workspace or the task) comes from the generated client's tables
+//! (`dataworks_di::meta`); the mock names none itself. It stays bounded whatever clients
 //! send ([`Limits`]): replayed nonces are remembered in bounded memory ([`nonce`]),
 //! connections are capped and timed ([`connections`]), bodies and state files are capped, and
 //! document validation runs off the async workers ([`server`]).
@@ -20,13 +23,13 @@
 
 pub mod connections;
 pub mod content;
+pub mod data;
 pub mod errors;
 pub mod faults;
 pub mod nonce;
 pub mod ops;
 pub mod params;
 pub mod server;
-pub mod spec;
 pub mod state;
 pub mod verify;
 
@@ -49,7 +52,6 @@ pub use state::State;
 
 use crate::errors::gateway;
 use crate::params::Params;
-use crate::spec::OpFacts;
 use crate::verify::{Incoming, KeyEntry, NonceCache};
 
 /// The owner's access key id when `--access-key-id` is not given.
@@ -234,7 +236,6 @@ pub struct Staged {
     method: String,
     action: String,
     desc: &'static dwdi_runtime::describe::OperationDesc,
-    facts: &'static OpFacts,
     access_key_id: String,
     params: Params,
     fault: Option<Fault>,
@@ -415,7 +416,7 @@ impl Mock {
         if let Some(hook) = &self.on_validation {
             hook();
         }
-        params::check_documents(staged.desc, staged.facts, &staged.params)
+        params::check_documents(staged.desc, &staged.params)
     }
 
     /// Carries the request out (given the outcome of [`Mock::check_documents`]) and makes its
@@ -425,7 +426,7 @@ impl Mock {
             request_id,
             method,
             action,
-            facts,
+            desc,
             access_key_id,
             params,
             fault,
@@ -434,7 +435,7 @@ impl Mock {
         } = staged;
         let result = documents.and_then(|()| {
             let call = ops::Call {
-                facts,
+                desc,
                 params: &params,
                 access_key_id: &access_key_id,
                 pace: self.pace,
@@ -443,7 +444,7 @@ impl Mock {
                 Ok(s) => s,
                 Err(p) => p.into_inner(),
             };
-            ops::run(&action, &call, &mut state)
+            ops::run(&call, &mut state)
         });
         let reply = match result {
             Ok(data) => Reply {
@@ -508,10 +509,9 @@ impl Mock {
             .map_err(|f| (String::new(), f))?;
         let action = verified.action.clone();
         let fail = |f: Failure| (action.clone(), f);
-        let (Some(desc), Some(facts)) = (
-            dataworks_di::meta::operation(&verified.action),
-            spec::facts().ops.get(&verified.action),
-        ) else {
+        let Some(desc) =
+            dataworks_di::meta::operation(&verified.action).filter(|d| ops::serves(d.action))
+        else {
             return Err(fail(not_found(format!(
                 "Specified api {:?} is not found, please check your url and method.",
                 verified.action
@@ -523,12 +523,13 @@ impl Mock {
                 verified.action, verified.version
             ))));
         }
-        if !facts.methods.iter().any(|m| m == req.method) {
+        if !desc.methods.iter().any(|m| m.as_str() == req.method) {
+            let allowed: Vec<&str> = desc.methods.iter().map(|m| m.as_str()).collect();
             return Err(fail(not_found(format!(
                 "Specified api {:?} does not accept {}; use {}.",
                 verified.action,
                 req.method,
-                facts.methods.join(" or ")
+                allowed.join(" or ")
             ))));
         }
         let fault = self.faults.draw();
@@ -543,25 +544,23 @@ impl Mock {
                 Some(f)
             }
             Some(Fault::Error500) => Some(Failure::documented(
-                facts,
+                desc,
                 500,
                 "(injected by the mock's --fault)",
             )),
-            Some(Fault::Code(code)) => Failure::by_code(Some(facts), code).filter(|_| {
-                facts.documents(code).is_some() || spec::facts().gateway(code).is_some()
-            }),
+            // Only the operations that document the code (or any, for a gateway code).
+            Some(Fault::Code(code)) => Failure::by_code(Some(desc), code),
             Some(Fault::AppliedThenDropped | Fault::AppliedThen503) | None => None,
         };
         if let Some(f) = injected {
             return Err(fail(f));
         }
-        let params = params::check_values(desc, facts, &verified.params).map_err(fail)?;
+        let params = params::check_values(desc, &verified.params).map_err(fail)?;
         Ok(Staged {
             request_id: String::new(),
             method: String::new(),
             action: action.clone(),
             desc,
-            facts,
             access_key_id: verified.access_key_id,
             params,
             fault,

@@ -296,8 +296,10 @@ mod tests {
             c.check("k", &format!("{i:032x}"), now, now).unwrap();
             assert!(c.len() <= 1000);
         }
-        // The table allocated at the start was never grown.
-        assert_eq!(c.lock().seen.capacity(), allocated);
+        // The table allocated at the start was never grown. (`capacity()` counts the free
+        // slots left, which removed entries' tombstones can lower, so it may read below the
+        // start, never above: a growth would double it.)
+        assert!(c.lock().seen.capacity() <= allocated);
         assert!(!c.is_empty());
         assert_eq!(c.dropped_early(), 50_000 - c.len() as u64);
     }

@@ -1,25 +1,20 @@
-//! The five behaviours. Each answers a `Data` object built as the operation's generated
-//! `*Data` type (so names, types and enum values follow the spec), and whether the call did
-//! what it was asked (which decides the fields documented as null on success or failure).
-
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+//! The behaviours: what each operation does to the state, and the few members of its answer
+//! that say so (a state, an outcome, a process ID, a generated TaskContent). Parameters are
+//! read by their roles and answers are built by [`Data`], so no wire name appears here; every
+//! other member of an answer is the spec's example.
 
 use dataworks_di::meta::{
     GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING, GET_DI_SYNC_INSTANCE_INFO,
     QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT, START_DI_SYNC_INSTANCE, STOP_DI_SYNC_INSTANCE,
 };
-use dataworks_di::types::{
-    GenerateDiSyncTaskConfigForUpdatingData, GetDiSyncInstanceInfoData, ProcessStatus,
-    QueryDiSyncTaskConfigProcessResultData, RealtimeInstanceStatus as Rt, SolutionStatus,
-    StartDiSyncInstanceData, StopDiSyncInstanceData, TaskType,
-};
+use dataworks_di::types::{ProcessStatus, RealtimeInstanceStatus as Rt, SolutionStatus, TaskType};
+use dwdi_runtime::describe::{OperationDesc, Role};
+use serde_json::Value;
 
 use crate::content::task_content;
-use crate::errors::Failure;
+use crate::data::{Data, missing};
+use crate::errors::{Failure, gateway};
 use crate::params::Params;
-use crate::spec::{NullWhen, OpFacts};
 use crate::state::{Pending, Process, Project, State};
 
 /// The status a process reports while it runs. The pages document only its end states
@@ -47,8 +42,8 @@ impl Default for Pace {
 
 /// One request, checked and authenticated.
 pub struct Call<'a> {
-    /// The operation's spec facts.
-    pub facts: &'a OpFacts,
+    /// The operation, as the generated tables describe it.
+    pub desc: &'static OperationDesc,
     /// Its parameters.
     pub params: &'a Params,
     /// The access key that signed it.
@@ -57,78 +52,66 @@ pub struct Call<'a> {
     pub pace: Pace,
 }
 
-/// `Data`, and whether the call succeeded.
-struct Answer {
-    data: Value,
-    ok: bool,
-}
-
-fn typed<T: DeserializeOwned + Serialize>(facts: &OpFacts, v: Value) -> Result<Value, Failure> {
-    let t: T = serde_json::from_value(v)
-        .map_err(|e| Failure::documented(facts, 500, &format!("(mock) answer shape: {e}")))?;
-    serde_json::to_value(&t)
-        .map_err(|e| Failure::documented(facts, 500, &format!("(mock) answer: {e}")))
-}
-
-fn outcome<T: DeserializeOwned + Serialize>(
-    facts: &OpFacts,
-    result: Result<(), String>,
-) -> Result<Answer, Failure> {
-    let (data, ok) = match result {
-        Ok(()) => (json!({"Status": ProcessStatus::Success.as_str()}), true),
-        Err(m) => (
-            json!({"Status": ProcessStatus::Fail.as_str(), "Message": m}),
-            false,
-        ),
-    };
-    Ok(Answer {
-        data: typed::<T>(facts, data)?,
-        ok,
-    })
-}
-
-/// Runs `action` against `state`; the answer's `Data` with the documented nulls filled in.
-pub fn run(action: &str, call: &Call<'_>, state: &mut State) -> Result<Value, Failure> {
-    let answer = if action == GET_DI_SYNC_INSTANCE_INFO.action {
-        get(call, state)
-    } else if action == START_DI_SYNC_INSTANCE.action {
-        start(call, state)
-    } else if action == STOP_DI_SYNC_INSTANCE.action {
-        stop(call, state)
-    } else if action == GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING.action {
-        generate(call, state)
-    } else if action == QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT.action {
-        query(call, state)
-    } else {
-        Err(Failure::documented(
-            call.facts,
-            500,
-            "(mock) the operation has no behaviour",
-        ))
-    }?;
-    let mut data = answer.data;
-    if let Value::Object(m) = &mut data {
-        for (field, cond) in &call.facts.nullable {
-            let holds = match cond {
-                NullWhen::Outcome(success) => *success == answer.ok,
-                NullWhen::Param { param, values } => call
-                    .params
-                    .get(param)
-                    .is_some_and(|v| values.iter().any(|x| x == v)),
-            };
-            if holds {
-                m.insert(field.clone(), Value::Null);
-            }
-        }
+impl Call<'_> {
+    /// The value of the parameter playing `role`, if given.
+    fn text(&self, role: Role) -> Option<&str> {
+        self.params.of(self.desc, role)
     }
-    Ok(data)
+
+    /// The id given for the parameter playing `role`, which the behaviour needs.
+    fn id(&self, role: Role) -> Result<i64, Failure> {
+        let Some(param) = self.desc.param_with(role) else {
+            return Err(missing(self.desc, &format!("{role:?} parameter")));
+        };
+        self.params.id(self.desc, role).ok_or_else(|| {
+            Failure::gateway(
+                gateway::MISSING_PARAMETER,
+                format!(
+                    "The input parameter \"{}\" that is mandatory for processing this request is not supplied.",
+                    param.name
+                ),
+            )
+        })
+    }
+
+    /// The kind of object the call is about.
+    fn kind(&self) -> TaskType {
+        TaskType::from(self.text(Role::ObjectKind).unwrap_or_default())
+    }
+}
+
+/// A behaviour: the answer's `Data` for a call, and what it does to the state.
+type Behaviour = fn(&Call<'_>, &mut State) -> Result<Data, Failure>;
+
+/// The behaviour of each operation the mock serves.
+const BEHAVIOURS: &[(&OperationDesc, Behaviour)] = &[
+    (&GET_DI_SYNC_INSTANCE_INFO, get),
+    (&START_DI_SYNC_INSTANCE, start),
+    (&STOP_DI_SYNC_INSTANCE, stop),
+    (&GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING, generate),
+    (&QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT, query),
+];
+
+/// Whether the mock has a behaviour for `action`.
+pub fn serves(action: &str) -> bool {
+    BEHAVIOURS.iter().any(|(d, _)| d.action == action)
+}
+
+/// Runs the call against `state`: the answer's finished `Data`.
+pub fn run(call: &Call<'_>, state: &mut State) -> Result<Value, Failure> {
+    let behaviour = BEHAVIOURS
+        .iter()
+        .find(|(d, _)| d.action == call.desc.action)
+        .map(|(_, b)| *b)
+        .ok_or_else(|| missing(call.desc, "behaviour in the mock"))?;
+    behaviour(call, state)?.finish(call.params)
 }
 
 fn project<'s>(call: &Call<'_>, state: &'s mut State) -> Result<&'s mut Project, Failure> {
-    let id = call.params.int("ProjectId");
+    let id = call.id(Role::Workspace)?;
     let denied = || {
         Failure::documented(
-            call.facts,
+            call.desc,
             403,
             &format!(
                 "The access key {} has no access to project {id}.",
@@ -142,35 +125,22 @@ fn project<'s>(call: &Call<'_>, state: &'s mut State) -> Result<&'s mut Project,
     state.projects.get_mut(&id).ok_or_else(denied)
 }
 
-fn task_type(call: &Call<'_>) -> TaskType {
-    TaskType::from(call.params.get("TaskType").unwrap_or_default())
-}
-
-fn get(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
-    let file = call.params.int("FileId");
+fn get(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
+    let file = call.id(Role::Task)?;
+    let kind = call.kind();
     let project = project(call, state)?;
-    let invalid = || Failure::documented(call.facts, 400, &format!("fileId[{file}] is invalid"));
-    let data = match task_type(call) {
-        TaskType::DiSolution => {
-            let s = project.solutions.get(&file).ok_or_else(invalid)?;
-            json!({
-                "Status": s.status.as_str(),
-                "SolutionInfo": {
-                    "Status": s.status.as_str(),
-                    "Id": file,
-                    "CreatorName": s.creator_name,
-                    "StepDetail": s.steps.iter().map(|st| json!({
-                        "Status": st.status,
-                        "StepId": st.step_id,
-                        "StepName": st.step_name,
-                        "Info": st.info,
-                    })).collect::<Vec<_>>(),
-                },
-            })
-        }
+    let invalid = || Failure::documented(call.desc, 400, &format!("fileId[{file}] is invalid"));
+    let status = match kind {
+        TaskType::DiSolution => project
+            .solutions
+            .get(&file)
+            .ok_or_else(invalid)?
+            .status
+            .as_str()
+            .to_owned(),
         _ => {
             let t = project.realtime_tasks.get_mut(&file).ok_or_else(invalid)?;
-            let data = json!({"Status": t.status.as_str(), "Name": t.name});
+            let seen = t.status.as_str().to_owned();
             if let Some(p) = &mut t.pending {
                 p.polls = p.polls.saturating_sub(1);
                 if p.polls == 0 {
@@ -178,13 +148,10 @@ fn get(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
                     t.pending = None;
                 }
             }
-            data
+            seen
         }
     };
-    Ok(Answer {
-        data: typed::<GetDiSyncInstanceInfoData>(call.facts, data)?,
-        ok: true,
-    })
+    Data::state(call.desc, &status)
 }
 
 fn transition(status: &mut Rt, pending: &mut Option<Pending>, via: Rt, to: Rt, polls: u32) {
@@ -197,20 +164,18 @@ fn transition(status: &mut Rt, pending: &mut Option<Pending>, via: Rt, to: Rt, p
     }
 }
 
-fn start(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
-    let file = call.params.int("FileId");
+fn start(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
+    let file = call.id(Role::Task)?;
+    let kind = call.kind();
     let settle = call.pace.settle_polls;
-    let start_param = call.params.get("StartParam").map(str::to_owned);
+    let settings = call.text(Role::RunSettings).map(str::to_owned);
     let project = project(call, state)?;
     let missing = format!("fileId:[{file}] is invalid.");
-    let result = match task_type(call) {
+    let result = match kind {
         TaskType::DiSolution => match project.solutions.get_mut(&file) {
             None => Err(missing),
             Some(s) => {
                 s.status = SolutionStatus::Success;
-                for step in &mut s.steps {
-                    step.status = ProcessStatus::Success.as_str().to_owned();
-                }
                 Ok(())
             }
         },
@@ -223,17 +188,17 @@ fn start(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
                 )),
                 _ => {
                     transition(&mut t.status, &mut t.pending, Rt::Wait, Rt::Run, settle);
-                    t.start_param = start_param;
+                    t.start_param = settings;
                     Ok(())
                 }
             },
         },
     };
-    outcome::<StartDiSyncInstanceData>(call.facts, result)
+    Data::outcome(call.desc, result)
 }
 
-fn stop(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
-    let file = call.params.int("FileId");
+fn stop(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
+    let file = call.id(Role::Task)?;
     let settle = call.pace.settle_polls;
     let project = project(call, state)?;
     let result = match project.realtime_tasks.get_mut(&file) {
@@ -251,34 +216,25 @@ fn stop(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
             Ok(())
         }
     };
-    outcome::<StopDiSyncInstanceData>(call.facts, result)
+    Data::outcome(call.desc, result)
 }
 
-fn generate(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
-    let task = call.params.int("TaskId");
-    let kind = task_type(call);
-    let token = call.params.get("ClientToken").map(str::to_owned);
-    let param = call.params.get("TaskParam").unwrap_or_default();
+fn generate(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
+    let task = call.id(Role::Task)?;
+    let kind = call.kind();
+    let token = call
+        .desc
+        .idempotency_token()
+        .and_then(|p| call.params.get(p.name))
+        .map(str::to_owned);
+    let input = call.text(Role::ProcessInput).unwrap_or_default().to_owned();
     let polls = call.pace.process_polls.max(1);
     let next_id = state.next_process_id;
     let project = project(call, state)?;
-    let fail = |m: String| {
-        Ok(Answer {
-            data: typed::<GenerateDiSyncTaskConfigForUpdatingData>(
-                call.facts,
-                json!({"Status": ProcessStatus::Fail.as_str(), "Message": m}),
-            )?,
-            ok: false,
-        })
-    };
     let started = |id: i64| {
-        Ok(Answer {
-            data: typed::<GenerateDiSyncTaskConfigForUpdatingData>(
-                call.facts,
-                json!({"Status": ProcessStatus::Success.as_str(), "ProcessId": id}),
-            )?,
-            ok: true,
-        })
+        let mut data = Data::outcome(call.desc, Ok(()))?;
+        data.set_role(Role::Process, id)?;
+        Ok(data)
     };
     if let Some(id) = token.as_ref().and_then(|t| project.client_tokens.get(t)) {
         return started(*id);
@@ -294,9 +250,9 @@ fn generate(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
             .map(|t| (t.name.clone(), t.job.clone())),
     };
     let Some((name, job)) = target else {
-        return fail(format!("taskId:[{task}] is invalid."));
+        return Data::outcome(call.desc, Err(format!("taskId:[{task}] is invalid.")));
     };
-    let (status, task_content, message) = match task_content(param, &name, &job) {
+    let (status, task_content, message) = match task_content(&input, &name, &job) {
         Ok(c) => (ProcessStatus::Success, Some(c), None),
         Err(m) => (ProcessStatus::Fail, None, Some(m)),
     };
@@ -318,38 +274,33 @@ fn generate(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
     started(next_id)
 }
 
-fn query(call: &Call<'_>, state: &mut State) -> Result<Answer, Failure> {
-    let id = call.params.int("AsyncProcessId");
-    let kind = task_type(call);
+fn query(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
+    let id = call.id(Role::Process)?;
+    let kind = call.kind();
     let project = project(call, state)?;
-    let data = match project
+    match project
         .processes
         .get_mut(&id)
         .filter(|p| p.task_type == kind)
     {
-        None => (
-            json!({"Status": ProcessStatus::Fail.as_str(), "Message": format!("asyncProcessId:[{id}] is invalid.")}),
-            false,
+        None => Data::progress(
+            call.desc,
+            ProcessStatus::Fail.as_str(),
+            None,
+            Some(&format!("asyncProcessId:[{id}] is invalid.")),
         ),
         Some(p) => {
             p.polls_left = p.polls_left.saturating_sub(1);
             if p.polls_left > 0 {
-                (json!({"Status": PROCESS_RUNNING}), true)
-            } else if p.status == ProcessStatus::Success {
-                (
-                    json!({"Status": p.status.as_str(), "TaskContent": p.task_content}),
-                    true,
-                )
+                Data::progress(call.desc, PROCESS_RUNNING, None, None)
             } else {
-                (
-                    json!({"Status": p.status.as_str(), "Message": p.message}),
-                    false,
+                Data::progress(
+                    call.desc,
+                    p.status.as_str(),
+                    p.task_content.as_deref(),
+                    p.message.as_deref(),
                 )
             }
         }
-    };
-    Ok(Answer {
-        data: typed::<QueryDiSyncTaskConfigProcessResultData>(call.facts, data.0)?,
-        ok: data.1,
-    })
+    }
 }

@@ -14,11 +14,10 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use dwdi_runtime::describe::{OperationDesc, ParamKind, Problem};
+use dwdi_runtime::describe::{OperationDesc, ParamKind, Problem, Role, strict_integer};
 use dwdi_validate::{DocumentValidator, Severity};
 
 use crate::errors::{Failure, gateway};
-use crate::spec::OpFacts;
 
 /// Checked parameters of one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +32,20 @@ impl Params {
             .map(|(_, v)| v.as_str())
     }
 
-    /// An integer parameter (already checked), 0 when absent.
-    pub fn int(&self, name: &str) -> i64 {
-        self.get(name).and_then(|v| v.parse().ok()).unwrap_or(0)
+    /// The value given for the parameter of `desc` that plays `role`.
+    pub fn of(&self, desc: &OperationDesc, role: Role) -> Option<&str> {
+        self.get(desc.param_with(role)?.name)
+    }
+
+    /// The id given for the parameter of `desc` that plays `role` (already checked to be an
+    /// integer in plain decimal).
+    pub fn id(&self, desc: &OperationDesc, role: Role) -> Option<i64> {
+        self.of(desc, role).and_then(strict_integer)
+    }
+
+    /// Every parameter given, as (wire name, value).
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }
 
@@ -63,13 +73,9 @@ pub const MAX_LISTED_PROBLEMS: usize = 20;
 
 /// Checks `given` for `desc`: values and documents. Parameters the operation does not have are
 /// ignored, as the service ignores them.
-pub fn check(
-    desc: &OperationDesc,
-    facts: &OpFacts,
-    given: &[(String, String)],
-) -> Result<Params, Failure> {
-    let params = check_values(desc, facts, given)?;
-    check_documents(desc, facts, &params)?;
+pub fn check(desc: &OperationDesc, given: &[(String, String)]) -> Result<Params, Failure> {
+    let params = check_values(desc, given)?;
+    check_documents(desc, &params)?;
     Ok(params)
 }
 
@@ -81,11 +87,7 @@ pub fn has_documents(desc: &OperationDesc, params: &Params) -> bool {
 }
 
 /// Checks names, presence and values through the operation table; documents only as JSON.
-pub fn check_values(
-    desc: &OperationDesc,
-    facts: &OpFacts,
-    given: &[(String, String)],
-) -> Result<Params, Failure> {
+pub fn check_values(desc: &OperationDesc, given: &[(String, String)]) -> Result<Params, Failure> {
     let known: Vec<(String, String)> = given
         .iter()
         .filter(|(k, _)| desc.param(k).is_some())
@@ -101,7 +103,7 @@ pub fn check_values(
                 ),
             ),
             Problem::Repeated => Failure::documented(
-                facts,
+                desc,
                 400,
                 &format!("{} is given more than once.", e.parameter),
             ),
@@ -118,9 +120,9 @@ pub fn check_values(
                     msg.push_str(&format!(" ({d})"));
                 }
                 msg.push('.');
-                Failure::documented(facts, 400, &msg)
+                Failure::documented(desc, 400, &msg)
             }
-            Problem::Unknown { .. } => Failure::documented(facts, 400, &e.to_string()),
+            Problem::Unknown { .. } => Failure::documented(desc, 400, &e.to_string()),
         });
     }
     Ok(Params(known))
@@ -128,11 +130,7 @@ pub fn check_values(
 
 /// Validates the JSON documents among `params` with the same validator as `dwdi validate`.
 /// The answer lists at most [`MAX_LISTED_PROBLEMS`] problems and counts the rest.
-pub fn check_documents(
-    desc: &OperationDesc,
-    facts: &OpFacts,
-    params: &Params,
-) -> Result<(), Failure> {
+pub fn check_documents(desc: &OperationDesc, params: &Params) -> Result<(), Failure> {
     for p in desc.params {
         let ParamKind::JsonString { document } = p.kind else {
             continue;
@@ -174,8 +172,120 @@ pub fn check_documents(
             if more > 0 {
                 detail.push_str(&format!("; and {more} more"));
             }
-            return Err(Failure::documented(facts, 400, &detail));
+            return Err(Failure::documented(desc, 400, &detail));
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use dwdi_runtime::HttpMethod;
+    use dwdi_runtime::describe::{ErrorDesc, ParamDesc};
+
+    use super::*;
+
+    const fn param(name: &'static str, kind: ParamKind, example: &'static str) -> ParamDesc {
+        ParamDesc {
+            name,
+            required: true,
+            kind,
+            description: "",
+            idempotency_token: false,
+            role: None,
+            example: Some(example),
+        }
+    }
+
+    /// An operation with a parameter of every kind, booleans included (no live operation has
+    /// one yet), and its own error table.
+    static EVERY_KIND: OperationDesc = OperationDesc {
+        action: "DoEverything",
+        summary: "",
+        methods: &[HttpMethod::Post],
+        params: &[
+            param("Id", ParamKind::Int64 { min: 1, max: 99 }, "10"),
+            param("Force", ParamKind::Boolean, "true"),
+            param(
+                "Kind",
+                ParamKind::Enum {
+                    name: "Kind",
+                    accepts: &["A_KIND", "B_KIND"],
+                },
+                "A_KIND",
+            ),
+            param("Doc", ParamKind::JsonString { document: "Doc" }, "{}"),
+            param("Note", ParamKind::String, "anything"),
+        ],
+        fields: &[],
+        errors: &[
+            ErrorDesc {
+                code: "Bad.Value",
+                status: 400,
+                message: "A value is bad.",
+            },
+            ErrorDesc {
+                code: "Other.Bad.Value",
+                status: 400,
+                message: "Not the first.",
+            },
+        ],
+        outcome: None,
+        waiters: &[],
+        example_data: "{}",
+    };
+
+    fn example() -> Vec<(String, String)> {
+        EVERY_KIND
+            .params
+            .iter()
+            .map(|p| (p.name.to_owned(), p.example.unwrap_or_default().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_refuses_wrongly_typed_values_with_the_first_documented_400() {
+        assert!(check(&EVERY_KIND, &example()).is_ok());
+        let mut refused = Vec::new();
+        for p in EVERY_KIND.params {
+            for wrong in dwdi_test_support::wrong_values(&p.kind, p.example) {
+                let given: Vec<(String, String)> = example()
+                    .into_iter()
+                    .map(|(k, v)| {
+                        if k == p.name {
+                            (k, wrong.clone())
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect();
+                let failure =
+                    check(&EVERY_KIND, &given).expect_err(&format!("{}={wrong:?}", p.name));
+                assert_eq!((failure.status, failure.code.as_str()), (400, "Bad.Value"));
+                assert!(failure.message.contains(p.name), "{}", failure.message);
+                refused.push((p.name, wrong));
+            }
+        }
+        // The brief's cases are among them.
+        for (name, value) in [
+            ("Force", "maybe"),
+            ("Id", "+10"),
+            ("Id", "010"),
+            ("Kind", "NOT_AN_ACCEPTED_VALUE"),
+            ("Doc", "{"),
+        ] {
+            assert!(
+                refused.contains(&(name, value.to_owned())),
+                "{name}={value}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_required_parameter_is_the_gateways_missing_parameter() {
+        let given: Vec<(String, String)> = example().into_iter().skip(1).collect();
+        let failure = check(&EVERY_KIND, &given).unwrap_err();
+        assert_eq!(failure.code, gateway::MISSING_PARAMETER);
+        assert!(failure.message.contains("Id"), "{}", failure.message);
+    }
 }

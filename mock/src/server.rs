@@ -289,7 +289,7 @@ async fn handle(
             // costs one of those threads, never an async worker.
             let permit = shared.validations.clone().acquire_owned().await;
             let worker = shared.mock.clone();
-            let facts = staged.facts;
+            let desc = staged.desc;
             let checked = tokio::task::spawn_blocking(move || {
                 let _permit = permit;
                 let result = worker.check_documents(&staged);
@@ -300,7 +300,7 @@ async fn handle(
                 Ok((staged, result)) => mock.complete(*staged, result),
                 // The validator panicked: the operation's internal error, as the service would.
                 Err(_) => Delivery::Send(mock.reject(
-                    &Failure::documented(facts, 500, "(mock) the document validator failed."),
+                    &Failure::documented(desc, 500, "(mock) the document validator failed."),
                     &host,
                 )),
             }

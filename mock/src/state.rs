@@ -7,16 +7,21 @@
 //!   "nextProcessId": 11 }
 //! ```
 //! Objects are keyed by project, then by task type (`realtimeTasks`, `solutions`) and id.
+//!
+//! The state holds what the mock has behaviour for (states, processes, the jobs a TaskContent
+//! is generated from); every other member of an answer comes from the spec's examples.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use dataworks_di::types::{
-    ProcessStatus, RealtimeInstanceStatus, SolutionStatus, StepCategory, StepType,
-};
+use dataworks_di::meta::OPERATIONS;
+use dataworks_di::types::{ProcessStatus, RealtimeInstanceStatus, SolutionStatus, TaskType};
+use dwdi_runtime::describe::{Role, strict_integer};
+
+use crate::content::{Job, task_content};
 
 /// Everything the mock knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,7 +94,7 @@ pub struct Project {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RealtimeTask {
-    /// Its name (GetDISyncInstanceInfo `Name`).
+    /// Its name, which the TaskContent generated for it carries.
     pub name: String,
     /// Its run state.
     pub status: RealtimeInstanceStatus,
@@ -121,58 +126,9 @@ pub struct Pending {
 pub struct Solution {
     /// Its state.
     pub status: SolutionStatus,
-    /// Who created it.
-    pub creator_name: String,
-    /// Its steps.
-    #[serde(default)]
-    pub steps: Vec<SolutionStep>,
     /// Where it reads and writes.
     #[serde(default)]
     pub job: Job,
-}
-
-/// One step of a solution.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SolutionStep {
-    /// Step id.
-    pub step_id: i64,
-    /// Step name.
-    pub step_name: String,
-    /// Step state.
-    pub status: String,
-    /// Details.
-    #[serde(default)]
-    pub info: String,
-}
-
-/// Reader and writer of a task: what a generated TaskContent is built around.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Job {
-    /// The source kind.
-    pub reader: StepType,
-    /// The source data source.
-    pub reader_datasource: String,
-    /// The destination kind.
-    pub writer: StepType,
-    /// The destination data source.
-    pub writer_datasource: String,
-    /// The resource group that runs it.
-    pub resource_group: String,
-}
-
-impl Default for Job {
-    /// The page sample's job: MySQL data source `mm` to Hologres `h`.
-    fn default() -> Self {
-        Job {
-            reader: StepType::Mysql,
-            reader_datasource: "mm".into(),
-            writer: StepType::Holo,
-            writer_datasource: "h".into(),
-            resource_group: "280749".into(),
-        }
-    }
 }
 
 /// An asynchronous configuration process (GenerateDISyncTaskConfigForUpdating).
@@ -180,7 +136,7 @@ impl Default for Job {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Process {
     /// The TaskType it was started for.
-    pub task_type: dataworks_di::types::TaskType,
+    pub task_type: TaskType,
     /// The task or solution it updates.
     pub task_id: i64,
     /// Queries left that report it still running.
@@ -278,57 +234,57 @@ impl State {
         }
     }
 
-    /// The default state: every request example on the five pages succeeds as written.
-    /// Project 10000 holds real-time task 100 (`streamx_name`, running), solution 100, and
-    /// finished process 10 (the Generate example's ClientToken maps to it); an STS credential
-    /// may use project 10000, and a RAM user only project 20000.
+    /// The default state: every request example of the spec succeeds as written. The ids come
+    /// from the parameters' examples, found by their roles: each example workspace holds, under
+    /// each example task id, a running real-time task and a solution, and each example process
+    /// (finished, with the TaskContent the example process input generates), which the
+    /// example idempotency token maps to. An STS credential may use those workspaces; a RAM
+    /// user only workspace 20000, which holds a stopped task 200.
     pub fn example() -> State {
         let job = Job::default();
-        let sample_param = "{ \"steps\": [ { \"parameter\": { \"connection\": [ { \"table\": [ \"xyx\" ] } ] }, \"name\": \"Reader\", \"category\": \"reader\" } ] }";
-        let content = crate::content::task_content(sample_param, "streamx_name", &job).ok();
-        let mut p10000 = Project::default();
-        p10000.realtime_tasks.insert(
-            100,
-            RealtimeTask {
-                name: "streamx_name".into(),
+        let name = |id: i64| format!("realtime_task_{id}");
+        let mut project = Project::default();
+        for id in example_ids(Role::Task) {
+            let task = RealtimeTask {
+                name: name(id),
                 status: RealtimeInstanceStatus::Run,
                 pending: None,
                 start_param: None,
                 job: job.clone(),
-            },
-        );
-        p10000.solutions.insert(
-            100,
-            Solution {
+            };
+            project.realtime_tasks.insert(id, task);
+            let solution = Solution {
                 status: SolutionStatus::Success,
-                creator_name: "dataworks_3h1".into(),
-                steps: ["precheck", "full sync", "real-time sync"]
-                    .iter()
-                    .zip(1..)
-                    .map(|(name, id)| SolutionStep {
-                        step_id: id,
-                        step_name: (*name).into(),
-                        status: ProcessStatus::Success.as_str().into(),
-                        info: String::new(),
-                    })
-                    .collect(),
                 job: job.clone(),
-            },
-        );
-        p10000.processes.insert(
-            10,
-            Process {
-                task_type: dataworks_di::types::TaskType::DiRealtime,
-                task_id: 100,
+            };
+            project.solutions.insert(id, solution);
+        }
+        let first_task = example_ids(Role::Task).into_iter().next().unwrap_or(1);
+        let content = example_texts(|p| p.role == Some(Role::ProcessInput))
+            .into_iter()
+            .find_map(|input| task_content(&input, &name(first_task), &job).ok());
+        for (id, task_type) in example_processes() {
+            let process = Process {
+                task_type,
+                task_id: first_task,
                 polls_left: 0,
                 status: ProcessStatus::Success,
-                task_content: content,
+                task_content: content.clone(),
                 message: None,
-            },
-        );
-        p10000.client_tokens.insert("ABFUOEUOTRTRJKE".into(), 10);
-        let mut p20000 = Project::default();
-        p20000.realtime_tasks.insert(
+            };
+            project.processes.insert(id, process);
+        }
+        if let Some(first) = project.processes.keys().next().copied() {
+            for token in example_texts(|p| p.idempotency_token) {
+                project.client_tokens.insert(token, first);
+            }
+        }
+        let workspaces: Vec<i64> = example_ids(Role::Workspace).into_iter().collect();
+        let next_process_id = project.processes.keys().last().map_or(1, |id| id + 1);
+        let mut projects: BTreeMap<i64, Project> =
+            workspaces.iter().map(|id| (*id, project.clone())).collect();
+        let mut restricted = Project::default();
+        restricted.realtime_tasks.insert(
             200,
             RealtimeTask {
                 name: "orders_to_holo".into(),
@@ -338,13 +294,14 @@ impl State {
                 job,
             },
         );
+        projects.insert(20000, restricted);
         State {
             access_keys: vec![
                 AccessKey {
                     access_key_id: crate::DEFAULT_STS_ACCESS_KEY_ID.into(),
                     access_key_secret: crate::DEFAULT_STS_ACCESS_KEY_SECRET.into(),
                     security_token: Some(crate::DEFAULT_STS_TOKEN.into()),
-                    projects: Some(vec![10000]),
+                    projects: Some(workspaces),
                 },
                 AccessKey {
                     access_key_id: crate::DEFAULT_RAM_ACCESS_KEY_ID.into(),
@@ -353,19 +310,48 @@ impl State {
                     projects: Some(vec![20000]),
                 },
             ],
-            projects: BTreeMap::from([(10000, p10000), (20000, p20000)]),
-            next_process_id: 11,
+            projects,
+            next_process_id,
         }
     }
 }
 
-/// The step categories, for building documents.
-pub(crate) fn category(reader: bool) -> StepCategory {
-    if reader {
-        StepCategory::Reader
-    } else {
-        StepCategory::Writer
+/// The example values (wire text) of every parameter of every operation that `pick` selects.
+fn example_texts(pick: impl Fn(&dwdi_runtime::describe::ParamDesc) -> bool) -> BTreeSet<String> {
+    OPERATIONS
+        .iter()
+        .flat_map(|op| op.params.iter())
+        .filter(|p| pick(p))
+        .filter_map(|p| p.example.map(str::to_owned))
+        .collect()
+}
+
+/// The example ids of the parameters playing `role`.
+fn example_ids(role: Role) -> BTreeSet<i64> {
+    example_texts(|p| p.role == Some(role))
+        .iter()
+        .filter_map(|t| strict_integer(t))
+        .collect()
+}
+
+/// The example process ids, each with the task type its operation's example names.
+fn example_processes() -> BTreeMap<i64, TaskType> {
+    let mut out = BTreeMap::new();
+    for op in OPERATIONS {
+        let Some(id) = op
+            .param_with(Role::Process)
+            .and_then(|p| p.example)
+            .and_then(strict_integer)
+        else {
+            continue;
+        };
+        let kind = op
+            .param_with(Role::ObjectKind)
+            .and_then(|p| p.example)
+            .map_or(TaskType::DiRealtime, TaskType::from);
+        out.entry(id).or_insert(kind);
     }
+    out
 }
 
 #[cfg(test)]

@@ -33,6 +33,62 @@ pub struct OperationDesc {
     pub errors: &'static [ErrorDesc],
     /// Where a successful answer reports that the call itself failed, if it can.
     pub outcome: Option<OutcomeDesc>,
+    /// The polling loops over this operation, sorted by name.
+    pub waiters: &'static [WaiterDesc],
+    /// A successful answer's `Data` as the spec exemplifies it, as JSON text: every documented
+    /// member with its example (else the page sample's value, else a value of its type), so a
+    /// tool answering as the service does (the mock) names no member itself.
+    pub example_data: &'static str,
+}
+
+/// A polling loop over one operation: the `Data` member it watches and how it ends.
+#[derive(Debug, Clone, Copy)]
+pub struct WaiterDesc {
+    /// The waiter's name in the spec.
+    pub name: &'static str,
+    /// How it ends.
+    pub kind: WaiterKind,
+    /// The `Data` member it watches.
+    pub field: &'static str,
+    /// `Terminal`: the values that end the wait successfully.
+    pub success: &'static [&'static str],
+    /// The values that end the wait with a failure.
+    pub failure: &'static [&'static str],
+    /// `Terminal`: the `Data` member returned on success.
+    pub result: Option<&'static str>,
+    /// The `Data` member saying why it failed.
+    pub message: Option<&'static str>,
+}
+
+/// How a waiter ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaiterKind {
+    /// When the watched member takes a success or failure value: the member is the state of
+    /// something that finishes (an asynchronous process).
+    Terminal,
+    /// When the watched member equals the value the caller wants: the member is the state of
+    /// a long-lived object (a task's run state).
+    UntilValue,
+}
+
+/// What a parameter or an answer's member stands for in the service's behaviour, where a
+/// tool acting as the service needs to know it (the spec's `role`, a hand-written decision).
+/// A tool finds "the workspace id" or "the process id" by its role, never by its wire name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The workspace (project) whose objects the call reads or changes.
+    Workspace,
+    /// Which kind of object the call is about; its values name the kinds (real-time task,
+    /// solution, …) as the operation's enum does.
+    ObjectKind,
+    /// The ID of the task (or solution) the call is about.
+    Task,
+    /// The ID of an asynchronous process: returned when one is started, given to follow it.
+    Process,
+    /// The document an asynchronous process works from (e.g. the tables to add or remove).
+    ProcessInput,
+    /// The settings a task is run with.
+    RunSettings,
 }
 
 /// Where an answer's `Data` reports the outcome of the call itself (e.g. `Status: "fail"`
@@ -62,6 +118,10 @@ pub struct ParamDesc {
     /// fresh one, kept for every retry of the call, so a lost answer cannot make the service
     /// act twice.
     pub idempotency_token: bool,
+    /// What it stands for in the service's behaviour, where the spec says.
+    pub role: Option<Role>,
+    /// The spec's example value, in wire form (the text sent).
+    pub example: Option<&'static str>,
 }
 
 /// A parameter's type and constraints.
@@ -103,6 +163,8 @@ pub struct FieldDesc {
     pub null_when: Option<NullWhen>,
     /// One sentence: what it means.
     pub description: &'static str,
+    /// What it stands for in the service's behaviour, where the spec says.
+    pub role: Option<Role>,
 }
 
 /// The type of an answer's member.
@@ -395,6 +457,21 @@ impl OperationDesc {
         self.params.iter().find(|p| p.idempotency_token)
     }
 
+    /// The parameter playing `role`, if the operation has one.
+    pub fn param_with(&self, role: Role) -> Option<&'static ParamDesc> {
+        self.params.iter().find(|p| p.role == Some(role))
+    }
+
+    /// The member of `Data` playing `role`, if the operation has one.
+    pub fn field_with(&self, role: Role) -> Option<&'static FieldDesc> {
+        self.fields.iter().find(|f| f.role == Some(role))
+    }
+
+    /// The first waiter of this kind polling the operation.
+    pub fn waiter(&self, kind: WaiterKind) -> Option<&'static WaiterDesc> {
+        self.waiters.iter().find(|w| w.kind == kind)
+    }
+
     /// The description of the named member of `Data`.
     pub fn field(&self, name: &str) -> Option<&'static FieldDesc> {
         self.fields.iter().find(|f| f.name == name)
@@ -555,6 +632,8 @@ mod tests {
                 kind: ParamKind::Int64 { min: 1, max: 10 },
                 description: "The ID.",
                 idempotency_token: false,
+                role: Some(Role::Task),
+                example: Some("5"),
             },
             ParamDesc {
                 name: "Kind",
@@ -565,6 +644,8 @@ mod tests {
                 },
                 description: "The kind.",
                 idempotency_token: false,
+                role: Some(Role::ObjectKind),
+                example: None,
             },
             ParamDesc {
                 name: "Doc",
@@ -572,6 +653,8 @@ mod tests {
                 kind: ParamKind::JsonString { document: "Doc" },
                 description: "A document.",
                 idempotency_token: false,
+                role: None,
+                example: None,
             },
             ParamDesc {
                 name: "Force",
@@ -579,6 +662,8 @@ mod tests {
                 kind: ParamKind::Boolean,
                 description: "Whether to force it.",
                 idempotency_token: false,
+                role: None,
+                example: None,
             },
             ParamDesc {
                 name: "Token",
@@ -586,6 +671,8 @@ mod tests {
                 kind: ParamKind::String,
                 description: "An idempotency token.",
                 idempotency_token: true,
+                role: None,
+                example: None,
             },
         ],
         fields: &[
@@ -596,12 +683,14 @@ mod tests {
                 },
                 null_when: None,
                 description: "The outcome.",
+                role: None,
             },
             FieldDesc {
                 name: "Message",
                 kind: FieldKind::String,
                 null_when: Some(NullWhen::Outcome(Outcome::Success)),
                 description: "Why it failed.",
+                role: None,
             },
             FieldDesc {
                 name: "Steps",
@@ -615,11 +704,13 @@ mod tests {
                                 values: &["B"],
                             }),
                             description: "The step's name.",
+                            role: None,
                         }],
                     },
                 },
                 null_when: None,
                 description: "The steps.",
+                role: None,
             },
         ],
         errors: &[
@@ -639,6 +730,16 @@ mod tests {
             failure: "fail",
             message: "Message",
         }),
+        waiters: &[WaiterDesc {
+            name: "Done",
+            kind: WaiterKind::Terminal,
+            field: "Status",
+            success: &["success"],
+            failure: &["fail"],
+            result: None,
+            message: Some("Message"),
+        }],
+        example_data: r#"{"Status":"success","Message":"m","Steps":[{"Name":"n"}]}"#,
     };
 
     fn msg(given: &[(&str, &str)]) -> String {
@@ -789,7 +890,19 @@ mod tests {
     }
 
     #[test]
-    fn the_idempotency_token_is_found_by_its_flag() {
+    fn parameters_fields_and_waiters_are_found_by_what_they_stand_for() {
         assert_eq!(OP.idempotency_token().map(|p| p.name), Some("Token"));
+        assert_eq!(OP.param_with(Role::Task).map(|p| p.name), Some("Id"));
+        assert_eq!(
+            OP.param_with(Role::ObjectKind).map(|p| p.name),
+            Some("Kind")
+        );
+        assert!(OP.param_with(Role::Workspace).is_none());
+        assert!(OP.field_with(Role::Process).is_none());
+        assert_eq!(
+            OP.waiter(WaiterKind::Terminal).map(|w| w.field),
+            Some("Status")
+        );
+        assert!(OP.waiter(WaiterKind::UntilValue).is_none());
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::describe::{OperationDesc, ValidationError};
 use crate::error::{Error, ServiceError};
 use crate::outcome::OperationFailed;
+use crate::request::RpcRequest;
 
 /// A `Data` decoded into the operation's typed value, seen back as JSON.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +65,11 @@ impl std::error::Error for DynError {
 /// The future an entry's `send` returns.
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<DynOutput, DynError>> + Send + 'a>>;
 
+/// An entry's `to_request`: the client, the wire-form parameters (name, text), and whether to
+/// check JSON documents against their schemas. The refusal is boxed: it is large and rare.
+pub type ToRequest<C> =
+    fn(&C, &[(String, String)], check_documents: bool) -> Result<RpcRequest, Box<DynError>>;
+
 /// One operation of a generated client `C`, reachable by action name.
 pub struct DynOperation<C: 'static> {
     /// What the operation accepts, answers and fails with.
@@ -74,6 +80,11 @@ pub struct DynOperation<C: 'static> {
     pub typed_error: fn(Error) -> DynError,
     /// Sets the wire-form parameters (name, text) on the typed builder and sends it.
     pub send: for<'a> fn(&'a C, &'a [(String, String)]) -> SendFuture<'a>,
+    /// Sets the wire-form parameters on the typed builder and gives the request its `send()`
+    /// would hand the runtime (checked, not yet signed); nothing is sent. With
+    /// `check_documents` false, JSON-in-a-string parameters are checked to be JSON only, as
+    /// with the builder's `skip_document_validation()`.
+    pub to_request: ToRequest<C>,
 }
 
 impl<C> fmt::Debug for DynOperation<C> {

@@ -14,6 +14,53 @@ use crate::error::ConfigError;
 use crate::profile::Profile;
 pub use crate::region::{ENV_REGION_ID, RegionSource};
 
+/// The environment variable that confines every request to loopback hosts. The test suites
+/// set it (through `dwdi-test-support`) as a net under their own guards: a test that lost its
+/// `--dry-run` or its loopback endpoint then fails instead of reaching Alibaba Cloud.
+pub const ENV_LOOPBACK_ONLY: &str = "DWDI_LOOPBACK_ONLY";
+
+/// Whether [`ENV_LOOPBACK_ONLY`] is set in the process's environment (to anything but empty
+/// or `0`).
+pub fn loopback_only() -> bool {
+    std::env::var_os(ENV_LOOPBACK_ONLY).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Refuses `url` when [`loopback_only`] holds and its host is not a loopback address; the
+/// message names the host (never the query, which may carry a token).
+pub fn check_loopback_only(url: &str) -> Result<(), String> {
+    confine_to_loopback(loopback_only(), url)
+}
+
+fn confine_to_loopback(confined: bool, url: &str) -> Result<(), String> {
+    if !confined {
+        return Ok(());
+    }
+    let host = Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    if is_loopback_host(&host) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{ENV_LOOPBACK_ONLY} is set: refusing to send to {host:?}, which is not a loopback \
+             address; expected 127.0.0.1, ::1 or localhost"
+        ))
+    }
+}
+
+/// True for `localhost`, `127.0.0.0/8` and `::1` (`[::1]` as URLs write it), as the URL
+/// parser normalises hosts (lower case, canonical addresses).
+fn is_loopback_host(host: &str) -> bool {
+    host == "localhost"
+        || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .and_then(|h| h.parse::<Ipv6Addr>().ok())
+            .is_some_and(|ip| ip.is_loopback())
+}
+
 /// A product's region → host table plus a pattern for regions not in it.
 ///
 /// ```
@@ -128,14 +175,7 @@ impl Endpoint {
             .filter(|h| !h.is_empty())
             .ok_or_else(|| invalid("it has no host"))?
             .to_owned();
-        // The URL parser has already normalised the host (lower case, canonical addresses).
-        let loopback = host == "localhost"
-            || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
-            || host
-                .strip_prefix('[')
-                .and_then(|h| h.strip_suffix(']'))
-                .and_then(|h| h.parse::<Ipv6Addr>().ok())
-                .is_some_and(|ip| ip.is_loopback());
+        let loopback = is_loopback_host(&host);
         Ok(Self::assemble(scheme, host, url.port(), loopback))
     }
 
@@ -307,6 +347,44 @@ pub fn redact_url(input: &str) -> String {
         Err(_) => {
             let cut = input.find(['?', '#']).unwrap_or(input.len());
             redact_userinfo(&input[..cut])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confine_to_loopback;
+
+    #[test]
+    fn confined_requests_go_to_loopback_hosts_only() {
+        for url in [
+            "http://127.0.0.1:8080/",
+            "http://127.1.2.3/",
+            "http://[::1]:9/",
+            "http://localhost:1/?Token=x",
+        ] {
+            assert_eq!(confine_to_loopback(true, url), Ok(()), "{url}");
+        }
+        for (url, host) in [
+            (
+                "https://dataworks.cn-hangzhou.aliyuncs.com/",
+                "dataworks.cn-hangzhou.aliyuncs.com",
+            ),
+            (
+                "http://100.100.100.200/latest/meta-data/",
+                "100.100.100.200",
+            ),
+            (
+                "https://sts.aliyuncs.com/?SecurityToken=secret",
+                "sts.aliyuncs.com",
+            ),
+            ("http://[2001:db8::1]/", "[2001:db8::1]"),
+        ] {
+            let e = confine_to_loopback(true, url).expect_err(url);
+            assert!(e.contains(&format!("{host:?}")), "{e}");
+            assert!(e.contains("DWDI_LOOPBACK_ONLY is set"), "{e}");
+            assert!(!e.contains("secret"), "{e}");
+            assert_eq!(confine_to_loopback(false, url), Ok(()), "{url}");
         }
     }
 }

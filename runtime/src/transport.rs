@@ -736,6 +736,12 @@ impl Runtime {
             &nonce,
             attempt,
         );
+        crate::endpoint::check_loopback_only(self.endpoint().base_url()).map_err(|reason| {
+            Error::InvalidRequest {
+                action: action.to_owned(),
+                reason,
+            }
+        })?;
         let builder = self.to_reqwest(action, &signed)?;
         tracing::debug!(attempt, method = signed.method.as_str(), "sending");
 

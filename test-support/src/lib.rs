@@ -1,8 +1,13 @@
 //! Loopback fixtures shared by the test suites: a tiny scripted HTTP/1.1 server on 127.0.0.1
 //! (on the caller's tokio runtime, or on its own thread for synchronous tests), a sleeper that
 //! records delays instead of sleeping, and adapters from a received request to the shared,
-//! independent verifier (`dwdi-wire-verify`).
+//! independent verifier (`dwdi-wire-verify`), and the wrongly typed values each kind of
+//! parameter must refuse ([`wrong_values`]).
 #![allow(missing_docs)]
+
+mod values;
+
+pub use values::wrong_values;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

@@ -128,6 +128,8 @@ impl Env {
         if let Some(path) = std::env::var_os("PATH") {
             cmd.env("PATH", path);
         }
+        // The net under every test's own guard: the binary sends nowhere but loopback.
+        cmd.env(dwdi_runtime::endpoint::ENV_LOOPBACK_ONLY, "1");
         for (n, v) in &self.vars {
             cmd.env(n, v);
         }

@@ -15,7 +15,8 @@ use super::{Cx, ident, root};
 use crate::conform::enum_values;
 use crate::load::LoadedSpec;
 use crate::model::{
-    Condition, ErrorClass, Field, HttpMethod, Operation, Outcome, ParamFrom, ValueType, WaiterKind,
+    Condition, ErrorClass, Field, HttpMethod, Operation, Outcome, ParamFrom, Role, ValueType,
+    Waiter, WaiterKind,
 };
 use crate::naming::CLIENT;
 
@@ -74,6 +75,7 @@ pub(crate) fn items(cx: &Cx<'_>, loaded: &LoadedSpec) -> TokenStream {
                 decode_data: #module::decode_data,
                 typed_error: #module::typed_error,
                 send: #module::send,
+                to_request: #module::to_request,
             }
         })
     });
@@ -240,8 +242,16 @@ fn descriptor(cx: &Cx<'_>, action: &str, op: &Operation) -> TokenStream {
                 quote!(#rt::describe::ParamKind::String)
             }
         };
+        let role = role(cx, p.role);
+        let example = match p.example.as_ref().map(wire_text) {
+            Some(text) => quote!(::std::option::Option::Some(#text)),
+            None => quote!(::std::option::Option::None),
+        };
         quote! {
-            #rt::describe::ParamDesc { name: #wire, required: #required, kind: #kind, description: #description, idempotency_token: #idempotency_token }
+            #rt::describe::ParamDesc {
+                name: #wire, required: #required, kind: #kind, description: #description,
+                idempotency_token: #idempotency_token, role: #role, example: #example,
+            }
         }
     });
     let fields = op
@@ -262,6 +272,18 @@ fn descriptor(cx: &Cx<'_>, action: &str, op: &Operation) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
+    let mut waiter_names: Vec<&String> = cx
+        .spec
+        .waiters
+        .iter()
+        .filter(|(_, w)| w.operation == action)
+        .map(|(n, _)| n)
+        .collect();
+    waiter_names.sort();
+    let waiters = waiter_names
+        .into_iter()
+        .map(|name| waiter_desc(cx, name, &cx.spec.waiters[name]));
+    let example_data = super::example_data::example_data(cx.spec, op);
     quote! {
         #[doc = #summary]
         pub static #desc: #rt::describe::OperationDesc = #rt::describe::OperationDesc {
@@ -272,7 +294,54 @@ fn descriptor(cx: &Cx<'_>, action: &str, op: &Operation) -> TokenStream {
             fields: &[#(#fields),*],
             errors: &[#(#errors),*],
             outcome: #outcome,
+            waiters: &[#(#waiters),*],
+            example_data: #example_data,
         };
+    }
+}
+
+/// A `WaiterDesc` for the waiter `name`.
+fn waiter_desc(cx: &Cx<'_>, name: &str, w: &Waiter) -> TokenStream {
+    let rt = &cx.rt;
+    let kind = match w.kind {
+        WaiterKind::Terminal => quote!(Terminal),
+        WaiterKind::UntilValue => quote!(UntilValue),
+    };
+    let (field, success, failure) = (&w.field, &w.success, &w.failure);
+    let option = |v: &Option<String>| match v {
+        Some(text) => quote!(::std::option::Option::Some(#text)),
+        None => quote!(::std::option::Option::None),
+    };
+    let (result, message) = (option(&w.result), option(&w.message));
+    quote! {
+        #rt::describe::WaiterDesc {
+            name: #name, kind: #rt::describe::WaiterKind::#kind, field: #field,
+            success: &[#(#success),*], failure: &[#(#failure),*], result: #result, message: #message,
+        }
+    }
+}
+
+/// A role, as the tables name it.
+fn role(cx: &Cx<'_>, role: Option<Role>) -> TokenStream {
+    let rt = &cx.rt;
+    let variant = match role {
+        None => return quote!(::std::option::Option::None),
+        Some(Role::Workspace) => quote!(Workspace),
+        Some(Role::ObjectKind) => quote!(ObjectKind),
+        Some(Role::Task) => quote!(Task),
+        Some(Role::Process) => quote!(Process),
+        Some(Role::ProcessInput) => quote!(ProcessInput),
+        Some(Role::RunSettings) => quote!(RunSettings),
+    };
+    quote!(::std::option::Option::Some(#rt::describe::Role::#variant))
+}
+
+/// An example value as the text sent on the wire: strings as they are, numbers and booleans
+/// in their JSON spelling.
+fn wire_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -295,8 +364,9 @@ fn field_desc(cx: &Cx<'_>, wire: &str, field: &Field) -> TokenStream {
             quote!(::std::option::Option::Some(#rt::describe::NullWhen::Param { param: #param, values: &[#(#values),*] }))
         }
     };
+    let role = role(cx, field.role);
     quote! {
-        #rt::describe::FieldDesc { name: #wire, kind: #kind, null_when: #null_when, description: #description }
+        #rt::describe::FieldDesc { name: #wire, kind: #kind, null_when: #null_when, description: #description, role: #role }
     }
 }
 
@@ -382,6 +452,19 @@ fn dynamic_module(cx: &Cx<'_>, action: &str) -> TokenStream {
                         ::std::result::Result::Err(e) => ::std::result::Result::Err(dyn_error(e)),
                     }
                 })
+            }
+
+            pub(super) fn to_request(
+                client: &#r::#client,
+                params: &[(::std::string::String, ::std::string::String)],
+                check_documents: bool,
+            ) -> ::std::result::Result<#rt::RpcRequest, ::std::boxed::Box<#rt::dynamic::DynError>> {
+                let refused = |e| ::std::boxed::Box::new(dyn_error(#error::#invalid(e)));
+                let mut builder = #builder::from_wire(client, params).map_err(refused)?;
+                if !check_documents {
+                    builder = builder.skip_document_validation();
+                }
+                builder.to_request().map_err(refused)
             }
 
             fn dyn_error(error: #error) -> #rt::dynamic::DynError {

@@ -23,6 +23,7 @@ mod config;
 mod documents;
 mod enums;
 mod errors;
+mod example_data;
 mod examples;
 mod meta;
 mod ops;

@@ -349,6 +349,11 @@ impl Cx {
             ("decision", _) => Source::Decision {
                 reason: at.to_owned(),
             },
+            // A role is read off what the entry's description says it is (the workspace, the
+            // process ID, …): the description is its reason.
+            ("role", _) => Source::Decision {
+                reason: format!("{}/description", at.strip_suffix("/role").unwrap_or(at)),
+            },
             (k, Some(reason)) if !PROSE.contains(&k) => Source::Decision {
                 reason: reason.to_owned(),
             },

@@ -89,6 +89,7 @@ impl Fetcher {
             }
             fail(reason, !e.is_builder())
         };
+        crate::endpoint::check_loopback_only(url).map_err(|reason| fail(reason, false))?;
         let client = self.client(source_name)?;
         let response = build(client).send().await.map_err(network)?;
         let status = response.status().as_u16();
