@@ -228,10 +228,14 @@ mod tests {
                 kind: ParamKind::Boolean,
                 description: "Whether to force it.",
                 idempotency_token: false,
+                role: None,
+                example: None,
             }],
             fields: &[],
             errors: &[],
             outcome: None,
+            waiters: &[],
+            example_data: "{}",
         };
         let f = check(&OP, &pairs(&[("Force", "maybe")])).expect_err("refused");
         assert_eq!(f.exit, crate::exit::Exit::Usage);

@@ -83,7 +83,7 @@ pub fn help(waiter: &WaiterDesc) -> String {
         "{}: {}\n\nUsage: dwdi wait {} --<Parameter> <value> …",
         waiter.name, waiter.description, waiter.name
     );
-    if !waiter.terminal {
+    if !waiter.is_terminal() {
         out.push_str(&format!(" --until <{}>", waiter.field));
     }
     out.push_str(&format!(
@@ -122,7 +122,7 @@ pub fn plan_direct(
 ) -> Result<Plan, Failure> {
     let op = polled(waiter)?;
     crate::params::check(op, &params)?;
-    let until = match (waiter.terminal, until) {
+    let until = match (waiter.is_terminal(), until) {
         (true, Some(_)) => {
             return Err(Failure::usage(format!(
                 "--until does not apply to {}: it ends on its own values ({})",
@@ -166,7 +166,7 @@ pub fn plan_after(
     let op = polled(waiter)?;
     let params = after_params(action, after, sent, data)?;
     let until = match until {
-        Some(_) if waiter.terminal => {
+        Some(_) if waiter.is_terminal() => {
             return Err(Failure::usage(format!(
                 "--until does not apply after {action}: {} ends on its own values ({})",
                 waiter.name,
@@ -174,7 +174,7 @@ pub fn plan_after(
             )));
         }
         Some(values) => check_until(op, waiter, values)?,
-        None if waiter.terminal => waiter.success.iter().map(|v| (*v).to_owned()).collect(),
+        None if waiter.is_terminal() => waiter.success.iter().map(|v| (*v).to_owned()).collect(),
         None => after.until.iter().map(|v| (*v).to_owned()).collect(),
     };
     let failure = waiter
@@ -307,7 +307,7 @@ pub async fn run(runtime: &Runtime, plan: &Plan, timeout: Duration) -> Result<Wa
             let state = data.get(waiter.field).and_then(Value::as_str).unwrap_or("");
             progress.show(polls, state);
             if plan.until.iter().any(|v| v == state) {
-                return Poll::Done(if waiter.terminal {
+                return Poll::Done(if waiter.is_terminal() {
                     let result = waiter
                         .result
                         .and_then(|r| data.get(r).cloned())

@@ -434,12 +434,48 @@ pub static GET_DI_SYNC_INSTANCE_INFO: ::dwdi_runtime::describe::OperationDesc = 
     waiters: &[
         ::dwdi_runtime::describe::WaiterDesc {
             name: "InstanceStatus",
+            description: "Polls GetDISyncInstanceInfo until Status takes the value the caller wants (for example RUN after a start); returns the last answer.",
+            operation: "GetDISyncInstanceInfo",
             kind: ::dwdi_runtime::describe::WaiterKind::UntilValue,
             field: "Status",
             success: &[],
             failure: &[],
             result: ::std::option::Option::None,
             message: ::std::option::Option::Some("Message"),
+            after: &[
+                ::dwdi_runtime::describe::WaitAfterDesc {
+                    operation: "StartDISyncInstance",
+                    until: &["RUN", "success"],
+                    failure: &["fail"],
+                    params: &[
+                        (
+                            "ProjectId",
+                            ::dwdi_runtime::describe::ParamFrom::Param("ProjectId"),
+                        ),
+                        (
+                            "TaskType",
+                            ::dwdi_runtime::describe::ParamFrom::Param("TaskType"),
+                        ),
+                        ("FileId", ::dwdi_runtime::describe::ParamFrom::Param("FileId")),
+                    ],
+                },
+                ::dwdi_runtime::describe::WaitAfterDesc {
+                    operation: "StopDISyncInstance",
+                    until: &["PAUSE"],
+                    failure: &[],
+                    params: &[
+                        (
+                            "ProjectId",
+                            ::dwdi_runtime::describe::ParamFrom::Param("ProjectId"),
+                        ),
+                        (
+                            "TaskType",
+                            ::dwdi_runtime::describe::ParamFrom::Param("TaskType"),
+                        ),
+                        ("FileId", ::dwdi_runtime::describe::ParamFrom::Param("FileId")),
+                    ],
+                },
+            ],
         },
     ],
     example_data: "{\"Status\":\"RUN\",\"Message\":\"fileId[100] is invalid\",\"Name\":\"streamx_name\",\"SolutionInfo\":{\"Status\":\"success\",\"Id\":100,\"CreatorName\":\"dataworks_3h1\",\"StepDetail\":[{\"Status\":\"success\",\"StepId\":1,\"StepName\":\"创建base表\",\"Info\":\"{\\\\\\\"fusionProps\\\\\\\":{\\\\\\\"dataSource\\\\\\\":[{\\\\\\\"fileName\\\\\\\":\\\\\\\"holo_20221020161613\\\\\\\",\\\\\\\"status\\\\\\\":\\\\\\\"SUCCESS\\\\\\\"}]},\\\\\\\"customProps\\\\\\\":{\\\\\\\"showSN\\\\\\\":true,\\\\\\\"columns\\\\\\\":[{\\\\\\\"dataIndex\\\\\\\":\\\\\\\"fileName\\\\\\\",\\\\\\\"width\\\\\\\":0.8,\\\\\\\"title\\\\\\\":\\\\\\\"实时同步名称\\\\\\\"},{\\\\\\\"dataIndex\\\\\\\":\\\\\\\"status\\\\\\\",\\\\\\\"width\\\\\\\":0.2,\\\\\\\"title\\\\\\\":\\\\\\\"状态\\\\\\\"}]},\\\\\\\"componentName\\\\\\\":\\\\\\\"Table\\\\\\\"}\"}]}}",
@@ -545,12 +581,35 @@ pub static QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT: ::dwdi_runtime::describe::O
     waiters: &[
         ::dwdi_runtime::describe::WaiterDesc {
             name: "ConfigProcess",
+            description: "Polls QueryDISyncTaskConfigProcessResult until the asynchronous process succeeds or fails; returns the generated TaskContent, or the failure Message.",
+            operation: "QueryDISyncTaskConfigProcessResult",
             kind: ::dwdi_runtime::describe::WaiterKind::Terminal,
             field: "Status",
             success: &["success"],
             failure: &["fail"],
             result: ::std::option::Option::Some("TaskContent"),
             message: ::std::option::Option::Some("Message"),
+            after: &[
+                ::dwdi_runtime::describe::WaitAfterDesc {
+                    operation: "GenerateDISyncTaskConfigForUpdating",
+                    until: &[],
+                    failure: &[],
+                    params: &[
+                        (
+                            "ProjectId",
+                            ::dwdi_runtime::describe::ParamFrom::Param("ProjectId"),
+                        ),
+                        (
+                            "TaskType",
+                            ::dwdi_runtime::describe::ParamFrom::Param("TaskType"),
+                        ),
+                        (
+                            "AsyncProcessId",
+                            ::dwdi_runtime::describe::ParamFrom::Data("ProcessId"),
+                        ),
+                    ],
+                },
+            ],
         },
     ],
     example_data: "{\"Status\":\"success\",\"Message\":\"fileId:[100] is invalid.\",\"TaskContent\":\"{\\\"extend\\\":{\\\"mode\\\":\\\"migration_holo\\\",\\\"resourceGroup\\\":\\\"280749\\\",\\\"name\\\":\\\"h\\\"},\\\"type\\\":\\\"job\\\",\\\"steps\\\":[{\\\"stepType\\\":\\\"mysql\\\",\\\"parameter\\\":{\\\"connection\\\":[{\\\"datasourceType\\\":\\\"mysql\\\",\\\"datasource\\\":\\\"mm\\\",\\\"selectedTables\\\":[{\\\"schema\\\":[{\\\"tableInfos\\\":[{\\\"enable\\\":true,\\\"table\\\":\\\"m_v1\\\",\\\"tableName\\\":\\\"m_v1\\\"}]}],\\\"dbName\\\":\\\"m\\\"}]}]},\\\"name\\\":\\\"reader\\\",\\\"category\\\":\\\"reader\\\"},{\\\"stepType\\\":\\\"holo\\\",\\\"parameter\\\":{\\\"datasource\\\":\\\"h\\\",\\\"tableMappingRule\\\":{\\\"datasource\\\":[{\\\"tableRule\\\":[{\\\"srcTable\\\":\\\"m_v1\\\",\\\"mergeIntoCycleType\\\":\\\"DEFAULT\\\",\\\"hourDeltaEnable\\\":false,\\\"dstTable\\\":\\\"m.m_v1\\\",\\\"dayDeltaEnable\\\":false,\\\"primaryKeyInfo\\\":{\\\"column\\\":[\\\"id\\\"],\\\"type\\\":\\\"pk\\\"},\\\"dstCreateTableInfo\\\":{\\\"indexType\\\":\\\"m_v1\\\",\\\"dataColumn\\\":[{\\\"columnSize\\\":0,\\\"name\\\":\\\"id\\\",\\\"index\\\":0,\\\"comment\\\":\\\"\\\",\\\"newDigit\\\":0,\\\"type\\\":\\\"int8\\\",\\\"digit\\\":0,\\\"primaryKey\\\":true}],\\\"schemaName\\\":\\\"m\\\",\\\"tableName\\\":\\\"m_v1\\\"},\\\"srcDbName\\\":\\\"m\\\"}],\\\"srcDatasourceName\\\":\\\"mm\\\"}],\\\"totalTableMapping\\\":1},\\\"writeMode\\\":\\\"replay\\\"},\\\"name\\\":\\\"writer\\\",\\\"category\\\":\\\"writer\\\"}],\\\"version\\\":\\\"2.0\\\",\\\"order\\\":{\\\"hops\\\":[{\\\"from\\\":\\\"reader\\\",\\\"to\\\":\\\"writer\\\"}]}}\"}",
@@ -776,8 +835,8 @@ pub static WAITERS: &[::dwdi_runtime::describe::WaiterDesc] = &[
         name: "ConfigProcess",
         description: "Polls QueryDISyncTaskConfigProcessResult until the asynchronous process succeeds or fails; returns the generated TaskContent, or the failure Message.",
         operation: "QueryDISyncTaskConfigProcessResult",
+        kind: ::dwdi_runtime::describe::WaiterKind::Terminal,
         field: "Status",
-        terminal: true,
         success: &["success"],
         failure: &["fail"],
         result: ::std::option::Option::Some("TaskContent"),
@@ -805,8 +864,8 @@ pub static WAITERS: &[::dwdi_runtime::describe::WaiterDesc] = &[
         name: "InstanceStatus",
         description: "Polls GetDISyncInstanceInfo until Status takes the value the caller wants (for example RUN after a start); returns the last answer.",
         operation: "GetDISyncInstanceInfo",
+        kind: ::dwdi_runtime::describe::WaiterKind::UntilValue,
         field: "Status",
-        terminal: false,
         success: &[],
         failure: &[],
         result: ::std::option::Option::None,

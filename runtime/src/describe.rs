@@ -41,25 +41,6 @@ pub struct OperationDesc {
     pub example_data: &'static str,
 }
 
-/// A polling loop over one operation: the `Data` member it watches and how it ends.
-#[derive(Debug, Clone, Copy)]
-pub struct WaiterDesc {
-    /// The waiter's name in the spec.
-    pub name: &'static str,
-    /// How it ends.
-    pub kind: WaiterKind,
-    /// The `Data` member it watches.
-    pub field: &'static str,
-    /// `Terminal`: the values that end the wait successfully.
-    pub success: &'static [&'static str],
-    /// The values that end the wait with a failure.
-    pub failure: &'static [&'static str],
-    /// `Terminal`: the `Data` member returned on success.
-    pub result: Option<&'static str>,
-    /// The `Data` member saying why it failed.
-    pub message: Option<&'static str>,
-}
-
 /// How a waiter ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaiterKind {
@@ -252,9 +233,9 @@ pub struct WaiterDesc {
     pub operation: &'static str,
     /// The `Data` member it watches.
     pub field: &'static str,
-    /// True when it ends on its own `success` values and returns `result`; false when it
-    /// ends on values the caller gives (`until`).
-    pub terminal: bool,
+    /// How it ends: on its own `success` values, returning `result` (`Terminal`), or on
+    /// values the caller gives (`UntilValue`).
+    pub kind: WaiterKind,
     /// Values that end the wait successfully (terminal waiters).
     pub success: &'static [&'static str],
     /// Values that end the wait with a failure.
@@ -290,6 +271,11 @@ pub enum ParamFrom {
 }
 
 impl WaiterDesc {
+    /// Whether it ends on its own `success` values and returns `result`.
+    pub fn is_terminal(&self) -> bool {
+        self.kind == WaiterKind::Terminal
+    }
+
     /// How the waiter follows a call of `action`, if that call starts what it waits for.
     pub fn after(&self, action: &str) -> Option<&'static WaitAfterDesc> {
         self.after.iter().find(|a| a.operation == action)
@@ -732,12 +718,15 @@ mod tests {
         }),
         waiters: &[WaiterDesc {
             name: "Done",
+            description: "until the process ends",
+            operation: "DoThing",
             kind: WaiterKind::Terminal,
             field: "Status",
             success: &["success"],
             failure: &["fail"],
             result: None,
             message: Some("Message"),
+            after: &[],
         }],
         example_data: r#"{"Status":"success","Message":"m","Steps":[{"Name":"n"}]}"#,
     };

@@ -140,49 +140,9 @@ fn waiter_table(cx: &Cx<'_>) -> TokenStream {
     let rt = &cx.rt;
     let mut names: Vec<&String> = cx.spec.waiters.keys().collect();
     names.sort();
-    let rows = names.iter().map(|name| {
-        let w = &cx.spec.waiters[*name];
-        let (description, operation, field) = (&w.description, &w.operation, &w.field);
-        let terminal = w.kind == WaiterKind::Terminal;
-        let (success, failure) = (&w.success, &w.failure);
-        let option = |v: &Option<String>| match v {
-            Some(v) => quote!(::std::option::Option::Some(#v)),
-            None => quote!(::std::option::Option::None),
-        };
-        let (result, message) = (option(&w.result), option(&w.message));
-        let after = w.after.iter().map(|(action, a)| {
-            let (until, failure) = (&a.until, &a.failure);
-            let params = a.params.iter().map(|(name, from)| {
-                let from = match from {
-                    ParamFrom::Param(p) => quote!(#rt::describe::ParamFrom::Param(#p)),
-                    ParamFrom::Data(d) => quote!(#rt::describe::ParamFrom::Data(#d)),
-                };
-                quote!((#name, #from))
-            });
-            quote! {
-                #rt::describe::WaitAfterDesc {
-                    operation: #action,
-                    until: &[#(#until),*],
-                    failure: &[#(#failure),*],
-                    params: &[#(#params),*],
-                }
-            }
-        });
-        quote! {
-            #rt::describe::WaiterDesc {
-                name: #name,
-                description: #description,
-                operation: #operation,
-                field: #field,
-                terminal: #terminal,
-                success: &[#(#success),*],
-                failure: &[#(#failure),*],
-                result: #result,
-                message: #message,
-                after: &[#(#after),*],
-            }
-        }
-    });
+    let rows = names
+        .iter()
+        .map(|name| waiter_desc(cx, name, &cx.spec.waiters[*name]));
     quote! {
         /// The waiters (polling loops over one operation) as data, sorted by name: what the
         /// builders' `wait_…` methods do, for tools that wait by name.
@@ -300,23 +260,51 @@ fn descriptor(cx: &Cx<'_>, action: &str, op: &Operation) -> TokenStream {
     }
 }
 
-/// A `WaiterDesc` for the waiter `name`.
+/// A `WaiterDesc` for the waiter `name`: one form for the `WAITERS` table and for the
+/// polled operation's own `waiters`.
 fn waiter_desc(cx: &Cx<'_>, name: &str, w: &Waiter) -> TokenStream {
     let rt = &cx.rt;
     let kind = match w.kind {
         WaiterKind::Terminal => quote!(Terminal),
         WaiterKind::UntilValue => quote!(UntilValue),
     };
-    let (field, success, failure) = (&w.field, &w.success, &w.failure);
+    let (description, operation, field) = (&w.description, &w.operation, &w.field);
+    let (success, failure) = (&w.success, &w.failure);
     let option = |v: &Option<String>| match v {
         Some(text) => quote!(::std::option::Option::Some(#text)),
         None => quote!(::std::option::Option::None),
     };
     let (result, message) = (option(&w.result), option(&w.message));
+    let after = w.after.iter().map(|(action, a)| {
+        let (until, failure) = (&a.until, &a.failure);
+        let params = a.params.iter().map(|(name, from)| {
+            let from = match from {
+                ParamFrom::Param(p) => quote!(#rt::describe::ParamFrom::Param(#p)),
+                ParamFrom::Data(d) => quote!(#rt::describe::ParamFrom::Data(#d)),
+            };
+            quote!((#name, #from))
+        });
+        quote! {
+            #rt::describe::WaitAfterDesc {
+                operation: #action,
+                until: &[#(#until),*],
+                failure: &[#(#failure),*],
+                params: &[#(#params),*],
+            }
+        }
+    });
     quote! {
         #rt::describe::WaiterDesc {
-            name: #name, kind: #rt::describe::WaiterKind::#kind, field: #field,
-            success: &[#(#success),*], failure: &[#(#failure),*], result: #result, message: #message,
+            name: #name,
+            description: #description,
+            operation: #operation,
+            kind: #rt::describe::WaiterKind::#kind,
+            field: #field,
+            success: &[#(#success),*],
+            failure: &[#(#failure),*],
+            result: #result,
+            message: #message,
+            after: &[#(#after),*],
         }
     }
 }
