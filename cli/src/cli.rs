@@ -61,6 +61,22 @@ pub enum Command {
     Mock(crate::mock::MockArgs),
     /// Walk the whole flow against an embedded mock: Get, Generate, wait, Stop, Start, wait.
     Demo(crate::demo::DemoArgs),
+    /// Wait for an existing process or instance: dwdi wait <Waiter> --<Parameter> <value> ...
+    #[command(
+        long_about = "Poll an operation until what it reports ends, as `dwdi call … --wait` does \
+                      after starting it:\n  \
+                      dwdi wait ConfigProcess --ProjectId 10000 --TaskType DI_REALTIME --AsyncProcessId 10\n  \
+                      dwdi wait InstanceStatus --ProjectId 10000 --TaskType DI_REALTIME --FileId 100 --until RUN\n\n\
+                      Parameters are the polled operation's. A terminal waiter prints its result \
+                      (e.g. the generated TaskContent); an until-value waiter prints the last answer. \
+                      On a terminal, a progress line on stderr shows the elapsed time, polls and state.",
+        disable_help_flag = true
+    )]
+    Wait(WaitArgs),
+    /// Print a shell completion script: dwdi completions bash|zsh|fish|powershell.
+    Completions(crate::completions::CompletionsArgs),
+    /// Print dwdi's man page (roff): dwdi man | man -l -
+    Man(crate::completions::ManArgs),
 }
 
 /// `dwdi call`.
@@ -87,15 +103,78 @@ pub struct CallArgs {
     pub flags: CallFlags,
 }
 
-/// The fixed flags of `dwdi call`; they may also follow the operation name.
+/// `dwdi wait`.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Print help (after a waiter name: the parameters it polls with).
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::SetTrue)]
+    pub help: bool,
+
+    /// The waiter (listed below).
+    #[arg(value_name = "WAITER")]
+    pub waiter: Option<String>,
+
+    /// The polled operation's parameters, as `--Name value` or `--Name=value` (wire names).
+    #[arg(
+        value_name = "--Name value",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub params: Vec<String>,
+
+    /// The fixed flags.
+    #[command(flatten)]
+    pub flags: CallFlags,
+}
+
+/// The fixed flags of `dwdi call` and `dwdi wait`; they may also follow the operation name.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CallFlags {
     /// Where and as whom to call.
     #[command(flatten)]
     pub connection: ConnectionArgs,
+    /// Waiting.
+    #[command(flatten)]
+    pub wait: WaitFlags,
+    /// Output and diagnostics.
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Dry-run settings.
     #[command(flatten)]
     pub dry_run: DryRunArgs,
+}
+
+/// `--wait` and its limits.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Waiting")]
+pub struct WaitFlags {
+    /// After an operation that starts something asynchronous, poll until it ends: print the
+    /// result (e.g. the generated TaskContent) or the last state.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Give up waiting after this long (e.g. 90s, 10m; default 5m); exit 3.
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub wait_timeout: Option<std::time::Duration>,
+
+    /// Wait until the watched state is this value (default after Start/Stop: the state they
+    /// lead to); comma-separated for any of several.
+    #[arg(long, value_name = "VALUE", value_delimiter = ',')]
+    pub until: Option<Vec<String>>,
+}
+
+/// Output format and diagnostics.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format: with json, errors too are one JSON object on stderr (code, message,
+    /// requestId, httpStatus, exitCode).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::documents::Format>,
+
+    /// Show each request line, attempt, retry and timing on stderr (secrets redacted).
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Credentials, region, endpoint and retries.
@@ -119,6 +198,14 @@ pub struct ConnectionArgs {
     /// Attempts in total, the first included (1 = no retries; default: the runtime's policy).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: Option<u32>,
+
+    /// Time to establish a connection (e.g. 5s; default 10s).
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub connect_timeout: Option<std::time::Duration>,
+
+    /// Time for one attempt, from sending to the end of the answer (e.g. 30s; default 30s).
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub read_timeout: Option<std::time::Duration>,
 }
 
 /// `--dry-run` and the values that make its signature reproducible.
@@ -152,12 +239,25 @@ impl CallFlags {
         }
         let (c, l) = (self.connection, later.connection);
         let (d, ld) = (self.dry_run, later.dry_run);
+        let (w, lw) = (self.wait, later.wait);
+        let (o, lo) = (self.output, later.output);
         Ok(CallFlags {
             connection: ConnectionArgs {
                 profile: once("profile", c.profile, l.profile)?,
                 region: once("region", c.region, l.region)?,
                 endpoint: once("endpoint", c.endpoint, l.endpoint)?,
                 max_attempts: once("max-attempts", c.max_attempts, l.max_attempts)?,
+                connect_timeout: once("connect-timeout", c.connect_timeout, l.connect_timeout)?,
+                read_timeout: once("read-timeout", c.read_timeout, l.read_timeout)?,
+            },
+            wait: WaitFlags {
+                wait: w.wait || lw.wait,
+                wait_timeout: once("wait-timeout", w.wait_timeout, lw.wait_timeout)?,
+                until: once("until", w.until, lw.until)?,
+            },
+            output: OutputArgs {
+                format: once("format", o.format, lo.format)?,
+                verbose: o.verbose || lo.verbose,
             },
             dry_run: DryRunArgs {
                 dry_run: d.dry_run || ld.dry_run,
@@ -193,6 +293,15 @@ pub fn fixed_flag(name: &str) -> Option<bool> {
         .map(|a| a.get_action().takes_values())
 }
 
+/// The long names of the fixed flags (without `--`), for suggestions.
+pub fn fixed_flag_names() -> Vec<String> {
+    LateFlags::command()
+        .get_arguments()
+        .filter_map(|a| a.get_long().map(str::to_owned))
+        .chain(["help".to_owned()])
+        .collect()
+}
+
 /// Parses fixed flags found after the operation name.
 pub fn late_flags(tokens: &[String]) -> Result<CallFlags, String> {
     LateFlags::try_parse_from(tokens)
@@ -213,6 +322,7 @@ pub fn command() -> clap::Command {
         .after_help(format!(
             "{ops}\nRun `dwdi call <Operation> --help` for an operation's parameters."
         ))
+        .mut_subcommand("wait", |c| c.after_help(crate::wait::listing()))
         .mut_subcommand("call", |c| {
             c.after_help(format!(
                 "{ops}\nRun `dwdi call <Operation> --help` for an operation's parameters.\n\n\
@@ -226,12 +336,12 @@ pub fn command() -> clap::Command {
         })
 }
 
-/// The `dwdi call` help text.
-pub fn call_help() -> String {
+/// The help text of a subcommand (`call`, `wait`).
+pub fn subcommand_help(name: &str) -> String {
     let mut cmd = command();
     cmd.build();
-    match cmd.find_subcommand_mut("call") {
-        Some(call) => call.render_long_help().to_string(),
+    match cmd.find_subcommand_mut(name) {
+        Some(sub) => sub.render_long_help().to_string(),
         None => String::new(),
     }
 }
@@ -244,20 +354,39 @@ pub enum Parsed {
     Done(Exit),
 }
 
-/// Parses the command line; prints help, version or usage errors itself.
+/// Parses the command line; prints help, version or usage errors itself (usage errors as
+/// JSON when `--format json` is among the arguments).
 pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Parsed {
     let result = command()
         .try_get_matches_from(argv)
         .and_then(|mut m| Cli::from_arg_matches_mut(&mut m));
     match result {
         Ok(cli) => Parsed::Run(Box::new(cli)),
-        Err(e) => {
-            let _ = e.print();
-            Parsed::Done(if e.use_stderr() {
-                Exit::Usage
+        Err(e) if e.use_stderr() => {
+            if crate::output::json_errors() {
+                // clap's rendering ends with a usage line and a hint; the first line says
+                // what is wrong.
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or_default();
+                crate::failure::Failure::usage(first.trim_start_matches("error: ")).report();
             } else {
-                Exit::Success
-            })
+                let _ = e.print();
+            }
+            Parsed::Done(Exit::Usage)
+        }
+        Err(e) => {
+            // Help and version go to stdout: a failed write there is a failed run.
+            crate::output::stdout_raw(&e.render().to_string());
+            Parsed::Done(Exit::Success)
         }
     }
+}
+
+/// Whether the arguments ask for JSON output (`--format json` / `--format=json`), looked for
+/// before parsing so that a usage error is JSON too.
+pub fn wants_json(argv: &[OsString]) -> bool {
+    argv.iter()
+        .zip(argv.iter().skip(1))
+        .any(|(a, b)| a == "--format" && b == "json")
+        || argv.iter().any(|a| a == "--format=json")
 }

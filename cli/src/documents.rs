@@ -2,8 +2,6 @@
 //! TaskContent, StartParam), checked before submission with the same validator the mock
 //! server uses.
 
-use std::io::Read;
-
 use clap::{Args, ValueEnum};
 use dwdi_validate::{DocumentValidator, Problem, Report, Severity};
 
@@ -196,33 +194,10 @@ fn check_all(
         .collect()
 }
 
-/// Reads a file (or stdin for `-`), refusing what is not a document: a directory, or more
-/// than [`MAX_DOCUMENT_BYTES`].
-fn read(file: &str) -> Result<Vec<u8>, String> {
-    let too_large = |len: u64| {
-        format!(
-            "cannot read: it is {len} bytes; dwdi validates documents of up to {MAX_DOCUMENT_BYTES} bytes"
-        )
-    };
-    if file == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(MAX_DOCUMENT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read: {e}"))?;
-        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-            return Err(too_large(bytes.len() as u64));
-        }
-        return Ok(bytes);
-    }
-    let meta = std::fs::metadata(file).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.is_dir() {
-        return Err("cannot read: it is a directory; expected a JSON file".to_owned());
-    }
-    if meta.len() > MAX_DOCUMENT_BYTES {
-        return Err(too_large(meta.len()));
-    }
-    std::fs::read(file).map_err(|e| format!("cannot read: {e}"))
+/// Reads a file (or stdin for `-`) with the shared capped reader: at most
+/// [`MAX_DOCUMENT_BYTES`] counted as read, whatever the file is, and no byte order mark.
+pub fn read(file: &str) -> Result<Vec<u8>, String> {
+    dwdi_validate::read::read_capped(file, MAX_DOCUMENT_BYTES).map_err(|e| e.to_string())
 }
 
 /// Problems go to stderr as diagnostics; the verdict per file goes to stdout.

@@ -5,7 +5,6 @@
 //! state can be written to (exit 2 otherwise, before listening). SIGINT and SIGTERM both end
 //! it the same way: answers in progress finish, then the state is written back atomically.
 
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -124,10 +123,7 @@ pub fn run(args: MockArgs) -> Exit {
         _ => State::example(),
     };
     if args.print_state {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&state).unwrap_or_default()
-        );
+        crate::output::stdout(&serde_json::to_string_pretty(&state).unwrap_or_default());
         return Exit::Success;
     }
     let config = MockConfig {
@@ -178,8 +174,7 @@ pub fn run(args: MockArgs) -> Exit {
                 return Exit::Usage;
             }
         };
-        println!("listening on {}", server.url());
-        let _ = std::io::stdout().flush();
+        crate::output::stdout(&format!("listening on {}", server.url()));
         terminated().await;
         match server.shutdown().await {
             Ok(_) => Exit::Success,

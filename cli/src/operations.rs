@@ -51,7 +51,7 @@ pub fn names() -> Vec<&'static str> {
 /// be a likely typo, or if the name is a prefix of it (`StopDISync`). The distance is the
 /// validator's (`dwdi_validate::edit_distance`), the one home of that helper; how close is
 /// close enough for an operation name is decided here.
-fn closest(name: &str, candidates: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     let lower = name.to_ascii_lowercase();
     let (best, distance) = candidates
         .map(|c| (c, edit_distance(&lower, &c.to_ascii_lowercase())))

@@ -211,8 +211,8 @@ fn hostile_inputs_get_clear_errors() {
         "latin1.json:1:14: error: (document): not UTF-8: byte 0xE9 at offset 13 is not valid UTF-8; expected UTF-8 text",
         "empty.json:1:1: error: (document): the document is empty; expected a TaskParam JSON document",
         "deep.json:1:128: error: (document): not valid JSON: recursion limit exceeded",
-        "a-directory: cannot read: it is a directory; expected a JSON file",
-        "big.json: cannot read: it is 104857600 bytes; dwdi validates documents of up to 16777216 bytes",
+        "a-directory: it is a directory; expected a file",
+        "big.json: too big: more than 16777216 bytes; expected at most 16777216 bytes",
     ] {
         assert!(
             stderr.contains(expected),

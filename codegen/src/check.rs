@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::conform::Scalar;
 use crate::model::{
     Condition, DataStatus, DocField, DocType, ExampleOrigin, Field, Operation, ParamCondition,
-    Role, Spec, ValueType, Waiter, WaiterKind,
+    ParamFrom, Role, Spec, ValueType, WaitAfter, Waiter, WaiterKind,
 };
 use crate::names::{pascal, snake};
 use crate::naming::{self as plan, NamePlan, Scope};
@@ -335,6 +335,115 @@ fn check_waiter(spec: &Spec, name: &str, waiter: &Waiter, out: &mut Problems) {
             at.clone(),
             "a `terminal` waiter needs `success` values and a `result` field".into(),
         ));
+    }
+    let allowed = fields
+        .and_then(|f| f.get(&waiter.field))
+        .and_then(|watched| Scalar::of_field(spec, watched).allowed);
+    for (action, after) in &waiter.after {
+        check_wait_after(
+            spec,
+            waiter,
+            op,
+            allowed.as_deref(),
+            (&at, action, after),
+            out,
+        );
+    }
+}
+
+/// A waiter's `after` entry: the starting operation exists, `until` fits the waiter's kind and
+/// field, and every parameter of the polled operation comes from a parameter or `Data` member
+/// of the starting one.
+fn check_wait_after(
+    spec: &Spec,
+    waiter: &Waiter,
+    polled: &Operation,
+    allowed: Option<&[String]>,
+    (at, action, after): (&str, &str, &WaitAfter),
+    out: &mut Problems,
+) {
+    let at = format!("{at}/after/{}", escape_token(action));
+    let Some(starting) = spec.operations.get(action) else {
+        out.push((
+            at,
+            format!(
+                "`{action}` is not an operation of the spec; expected one of {}",
+                keys(&spec.operations)
+            ),
+        ));
+        return;
+    };
+    match waiter.kind {
+        WaiterKind::Terminal if !after.until.is_empty() => out.push((
+            format!("{at}/until"),
+            "a `terminal` waiter ends on its own `success` values; expected no `until`".into(),
+        )),
+        WaiterKind::UntilValue if after.until.is_empty() => out.push((
+            at.clone(),
+            "an `untilValue` waiter needs the `until` values that end the wait".into(),
+        )),
+        _ => {}
+    }
+    if let Some(allowed) = allowed {
+        for (key, values) in [("until", &after.until), ("failure", &after.failure)] {
+            for (i, v) in values.iter().enumerate() {
+                if !allowed.contains(v) {
+                    out.push((
+                        format!("{at}/{key}/{i}"),
+                        format!(
+                            "`{v}` is not a value of `{}`; expected one of {}",
+                            waiter.field,
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for (name, from) in &after.params {
+        let p_at = format!("{at}/params/{}", escape_token(name));
+        if !polled.parameters.contains_key(name) {
+            out.push((
+                p_at.clone(),
+                format!(
+                    "`{name}` is not a parameter of {}; expected one of {}",
+                    waiter.operation,
+                    keys(&polled.parameters)
+                ),
+            ));
+        }
+        let (found, what, known) = match from {
+            ParamFrom::Param(p) => (
+                starting.parameters.contains_key(p),
+                p,
+                keys(&starting.parameters),
+            ),
+            ParamFrom::Data(d) => {
+                let fields = starting.response.data.fields.as_ref();
+                (
+                    fields.is_some_and(|f| f.contains_key(d)),
+                    d,
+                    fields.map(keys).unwrap_or_else(|| "(none)".into()),
+                )
+            }
+        };
+        if !found {
+            out.push((
+                p_at,
+                format!("`{what}` is not in {action}'s request or answer as named; expected one of {known}"),
+            ));
+        }
+    }
+    for (name, param) in &polled.parameters {
+        if param.required && !after.params.contains_key(name) {
+            out.push((
+                format!("{at}/params"),
+                format!(
+                    "the required parameter `{name}` of {} has no source; add where its value comes from",
+                    waiter.operation
+                ),
+            ));
+        }
     }
 }
 
@@ -834,10 +943,10 @@ impl Shape<'_> {
 }
 
 fn check_errata(spec: &Spec, value: &Value, out: &mut Problems) {
-    let mut ids: Vec<&str> = Vec::new();
+    let repeated = repeats(spec.errata.iter().map(|e| e.id.as_str()));
     for (i, erratum) in spec.errata.iter().enumerate() {
         let at = format!("/errata/{i}");
-        if ids.contains(&erratum.id.as_str()) {
+        if repeated.get(i).copied().unwrap_or(false) {
             out.push((
                 format!("{at}/id"),
                 format!(
@@ -846,7 +955,6 @@ fn check_errata(spec: &Spec, value: &Value, out: &mut Problems) {
                 ),
             ));
         }
-        ids.push(&erratum.id);
         if !spec.operations.contains_key(&erratum.operation) {
             out.push((
                 format!("{at}/operation"),
@@ -879,6 +987,14 @@ fn check_errata(spec: &Spec, value: &Value, out: &mut Problems) {
     }
 }
 
+/// For each item, whether an earlier one equals it. Hash-based, so linear in the items: a
+/// spec with 100,000 errata loads in time proportional to them (a list searched for each id
+/// made that quadratic: 24 s).
+fn repeats<T: std::hash::Hash + Eq>(items: impl Iterator<Item = T>) -> Vec<bool> {
+    let mut seen = std::collections::HashSet::new();
+    items.map(|item| !seen.insert(item)).collect()
+}
+
 fn keys<V>(map: &IndexMap<String, V>) -> String {
     if map.is_empty() {
         return "(none)".into();
@@ -887,4 +1003,50 @@ fn keys<V>(map: &IndexMap<String, V>) -> String {
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repeats;
+    use std::cell::Cell;
+    use std::hash::{Hash, Hasher};
+
+    thread_local! {
+        static COMPARISONS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// An id that counts how often it is compared.
+    struct Counted(String);
+
+    impl PartialEq for Counted {
+        fn eq(&self, other: &Self) -> bool {
+            COMPARISONS.with(|c| c.set(c.get() + 1));
+            self.0 == other.0
+        }
+    }
+    impl Eq for Counted {}
+    impl Hash for Counted {
+        fn hash<H: Hasher>(&self, state: &mut H) {
+            self.0.hash(state);
+        }
+    }
+
+    #[test]
+    fn repeated_ids_are_found_with_comparisons_linear_in_the_ids() {
+        let n = 100_000u64;
+        let mut ids: Vec<Counted> = (0..n).map(|i| Counted(format!("E-{i}"))).collect();
+        ids.push(Counted("E-7".into()));
+        ids.push(Counted("E-99999".into()));
+        COMPARISONS.with(|c| c.set(0));
+        let repeated = repeats(ids.into_iter());
+        let comparisons = COMPARISONS.with(Cell::get);
+        let flagged: Vec<usize> = (0..repeated.len()).filter(|&i| repeated[i]).collect();
+        assert_eq!(flagged, [100_000, 100_001]);
+        // A list searched for each id makes n²/2 = 5·10⁹ comparisons; a hash set about one per
+        // repeat (plus the odd collision).
+        assert!(
+            comparisons <= 2 * n,
+            "{comparisons} comparisons for {n} ids"
+        );
+    }
 }

@@ -95,9 +95,9 @@ pub fn import(
     metadata: &Path,
     operations: Option<&[String]>,
 ) -> Result<Imported, ImportError> {
-    let text = read_bounded(metadata).map_err(|source| ImportError::Read {
+    let text = read_bounded(metadata).map_err(|e| ImportError::Read {
         file: metadata.to_owned(),
-        source,
+        source: e.into(),
     })?;
     let file_name = metadata
         .file_name()

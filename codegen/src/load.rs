@@ -23,6 +23,7 @@ use crate::import::provenance::Provenance;
 use crate::import::read_bounded;
 use crate::model::{Spec, spec_schema};
 use crate::position::{Pos, Positions};
+use dwdi_validate::read::{NotUtf8, TextError};
 
 /// An imported layer as loaded.
 #[derive(Debug, Clone)]
@@ -194,10 +195,21 @@ pub fn load_replacing(
     shown: &Path,
     replaced: Option<(&Path, &str)>,
 ) -> Result<LoadedSpec, LoadError> {
-    let text = read_bounded(path).map_err(|source| LoadError::Read {
-        file: shown.to_owned(),
-        source,
-    })?;
+    let text = match read_bounded(path) {
+        Ok(text) => text,
+        Err(TextError::Read(e)) => {
+            return Err(LoadError::Read {
+                file: shown.to_owned(),
+                source: e.into(),
+            });
+        }
+        Err(TextError::NotUtf8(e)) => {
+            return Err(LoadError::Invalid {
+                file: shown.to_owned(),
+                problems: vec![not_utf8(None, &e)],
+            });
+        }
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     load_text(&text, shown, dir, replaced)
 }
@@ -326,6 +338,19 @@ fn load_text(
     })
 }
 
+/// Bytes that are not UTF-8, placed at the first bad byte.
+fn not_utf8(file: Option<&Path>, e: &NotUtf8) -> Problem {
+    Problem {
+        file: file.map(Path::to_owned),
+        pos: Pos {
+            line: e.line,
+            column: e.column,
+        },
+        pointer: String::new(),
+        message: e.to_string(),
+    }
+}
+
 fn duplicate_keys(positions: &Positions, file: Option<&Path>) -> Vec<Problem> {
     positions
         .duplicates()
@@ -395,7 +420,12 @@ fn read_layers(
         };
         let text = match text {
             Ok(text) => text,
-            Err(e) => {
+            Err(TextError::NotUtf8(e)) => {
+                let p = not_utf8(Some(&shown), &e);
+                problem(p.pointer, p.file.as_deref(), p.pos, p.message);
+                continue;
+            }
+            Err(TextError::Read(e)) => {
                 problem(
                     at,
                     None,
@@ -477,53 +507,177 @@ fn format_problems(value: &Value, files: &Files<'_>) -> Vec<Problem> {
 }
 
 /// jsonschema's message, made to say what was expected where it only names a keyword: a
-/// value outside a closed set of constants lists the constants.
+/// value outside a closed set of constants lists the constants, and an unknown key is named
+/// with the keys allowed there, also when it sits in one branch of a `oneOf` / `anyOf` (an
+/// optional object is `anyOf [object, null]`).
 fn describe(error: &jsonschema::ValidationError<'_>) -> String {
     use jsonschema::error::ValidationErrorKind as K;
-    let branches = match error.kind() {
-        K::OneOfNotValid { context } | K::AnyOf { context } => context,
-        K::AdditionalProperties { unexpected } => {
-            let schema_path = error.schema_path().to_string();
-            let parent = schema_path
-                .strip_suffix("/additionalProperties")
-                .unwrap_or(&schema_path);
-            let allowed: Vec<&str> = spec_schema_value()
-                .pointer(&format!("{parent}/properties"))
-                .and_then(Value::as_object)
-                .map(|props| props.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            return format!(
-                "unknown key{} {}; expected only {}",
-                if unexpected.len() == 1 { "" } else { "s" },
-                unexpected
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                allowed.join(", ")
-            );
-        }
-        _ => return error.to_string(),
-    };
+    match error.kind() {
+        K::AdditionalProperties { unexpected } => unknown_keys(error, unexpected),
+        K::OneOfNotValid { context } | K::AnyOf { context } => constants(error, context)
+            .or_else(|| unknown_key_branch(context))
+            .unwrap_or_else(|| error.to_string()),
+        _ => error.to_string(),
+    }
+}
+
+/// "unknown key `x`; expected only a, b".
+fn unknown_keys(error: &jsonschema::ValidationError<'_>, unexpected: &[String]) -> String {
+    let schema_path = error.schema_path().to_string();
+    let parent = schema_path
+        .strip_suffix("/additionalProperties")
+        .unwrap_or(&schema_path);
+    let allowed: Vec<&str> = schema_at(spec_schema_value(), parent)
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .map(|props| props.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    format!(
+        "unknown key{} {}; expected only {}",
+        if unexpected.len() == 1 { "" } else { "s" },
+        unexpected
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        allowed.join(", ")
+    )
+}
+
+/// The schema a keyword location points at, following `$ref`s (`#/$defs/…`) on the way: the
+/// location of an error inside a referenced definition passes through its `$ref`.
+fn schema_at<'s>(root: &'s Value, location: &str) -> Option<&'s Value> {
+    let mut node = root;
+    for token in location.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        node = match (token.as_str(), node.get("$ref").and_then(Value::as_str)) {
+            ("$ref", Some(reference)) => root.pointer(reference.strip_prefix('#')?)?,
+            _ => match node {
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => node.get(&token)?,
+            },
+        };
+    }
+    Some(node)
+}
+
+/// A value outside a closed set of constants: the constants.
+fn constants(
+    error: &jsonschema::ValidationError<'_>,
+    branches: &[Vec<jsonschema::ValidationError<'_>>],
+) -> Option<String> {
+    use jsonschema::error::ValidationErrorKind as K;
     let mut constants = Vec::new();
     for branch in branches {
         for e in branch {
             match e.kind() {
                 K::Constant { expected_value } => constants.push(expected_value.to_string()),
-                K::Enum { options } => match options.as_array() {
-                    Some(values) => constants.extend(values.iter().map(Value::to_string)),
-                    None => return error.to_string(),
-                },
-                _ => return error.to_string(),
+                K::Enum { options } => {
+                    constants.extend(options.as_array()?.iter().map(Value::to_string))
+                }
+                _ => return None,
             }
         }
     }
-    if constants.is_empty() {
-        return error.to_string();
+    (!constants.is_empty()).then(|| {
+        format!(
+            "{} is not an accepted value; expected one of {}",
+            error.instance(),
+            constants.join(", ")
+        )
+    })
+}
+
+/// The branch of a `oneOf` / `anyOf` that fails only for unknown keys is the one the writer
+/// meant: its unknown keys, named.
+fn unknown_key_branch(branches: &[Vec<jsonschema::ValidationError<'_>>]) -> Option<String> {
+    branches.iter().find_map(|branch| {
+        let named: Vec<String> = branch
+            .iter()
+            .map(|e| Some(describe(e)).filter(|m| m.starts_with("unknown key")))
+            .collect::<Option<_>>()?;
+        (!named.is_empty()).then(|| named.join("; "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths::{SPEC, in_workspace};
+
+    /// The live spec with `edit` applied, loaded from beside the real one (for its layers).
+    fn load_edited(edit: impl FnOnce(&mut Value)) -> Result<LoadedSpec, LoadError> {
+        let path = in_workspace(SPEC);
+        let text = std::fs::read_to_string(&path).expect("the spec");
+        let mut value: Value = serde_json::from_str(&text).expect("json");
+        edit(&mut value);
+        let text = serde_json::to_string_pretty(&value).expect("json");
+        load_str(&text, &path)
     }
-    format!(
-        "{} is not an accepted value; expected one of {}",
-        error.instance(),
-        constants.join(", ")
-    )
+
+    fn messages(e: LoadError) -> Vec<String> {
+        match e {
+            LoadError::Invalid { problems, .. } => {
+                problems.into_iter().map(|p| p.message).collect()
+            }
+            other => panic!("expected problems, got {other}"),
+        }
+    }
+
+    #[test]
+    fn every_unknown_key_inside_one_of_and_any_of_is_named() {
+        // Each place is a branch of a `oneOf` or an optional (`anyOf [X, null]`) object.
+        let places: [(&str, &str); 5] = [
+            (
+                "/operations/GetDISyncInstanceInfo/response/data/fields/Message/nullWhen",
+                "nullWhen",
+            ),
+            (
+                "/operations/GetDISyncInstanceInfo/response/data/fields/Status/enumBy",
+                "enumBy",
+            ),
+            (
+                "/operations/GetDISyncInstanceInfo/response/data/fields/Status/stated",
+                "stated",
+            ),
+            ("/documents/TaskParam/rules/0", "rule"),
+            ("/waiters/ConfigProcess", "waiter"),
+        ];
+        for (pointer, what) in places {
+            let e = load_edited(|v| {
+                let target = v.pointer_mut(pointer).expect(pointer);
+                target["bogusKey"] = Value::Bool(true);
+            })
+            .expect_err(what);
+            let messages = messages(e);
+            assert!(
+                messages
+                    .iter()
+                    .any(|m| m.contains("unknown key `bogusKey`; expected only ")),
+                "{what}: {messages:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_placed_by_file_line_and_column() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("spec.json");
+        std::fs::write(&path, b"{\n  \"product\": \"d\xffx\"\n}").expect("write");
+        let e = load_path(&path).expect_err("refused");
+        let text = e.to_string();
+        assert!(
+            text.contains("spec.json:2:16: at the document: not UTF-8: byte 0xFF"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_endless_file_is_too_big() {
+        let zero = Path::new("/dev/zero");
+        if zero.exists() {
+            let text = load_path(zero).expect_err("refused").to_string();
+            assert!(text.contains("too big"), "{text}");
+        }
+    }
 }

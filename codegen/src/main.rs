@@ -86,6 +86,43 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let code = run(cli);
+    // Output that could not be written is a failed run (`… >/dev/full`), whatever the command.
+    match WRITE_FAILED.lock().ok().and_then(|f| f.clone()) {
+        Some(e) => {
+            eprintln!("dwdi-codegen: cannot write to standard output: {e}");
+            ExitCode::from(2)
+        }
+        None => code,
+    }
+}
+
+/// The first failed write to stdout (a closed pipe is not one: the reader has what it wanted).
+static WRITE_FAILED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// `println!` and `print!` through [`out`].
+macro_rules! outln {
+    ($($t:tt)*) => { out(&format!("{}\n", format_args!($($t)*))) };
+}
+macro_rules! outs {
+    ($($t:tt)*) => { out(&format!($($t)*)) };
+}
+
+/// Writes `text` to stdout, remembering a failure for `main`.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+        && let Ok(mut failed) = WRITE_FAILED.lock()
+    {
+        failed.get_or_insert_with(|| e.to_string());
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
     match cli.command {
         None => generate(cli.check),
         Some(Command::SpecSchema) => {
@@ -125,7 +162,7 @@ fn generate(check: bool) -> ExitCode {
             eprintln!("{orphan}: cannot remove: {e}");
             return ExitCode::from(2);
         } else {
-            println!("removed {orphan}");
+            outln!("removed {orphan}");
         }
     }
     if check {
@@ -179,7 +216,7 @@ fn refresh(files: &[(String, String)], check: bool) -> ExitCode {
             eprintln!("{}: cannot write: {e}", path.display());
             return ExitCode::from(2);
         } else {
-            println!("wrote {relative}");
+            outln!("wrote {relative}");
         }
     }
     if stale > 0 {
@@ -215,8 +252,8 @@ fn lint(spec: &Path, format: Format) -> ExitCode {
     };
     let report = Report::of(&loaded);
     match format {
-        Format::Text => print!("{}", report.render_text(&loaded)),
-        Format::Json => println!("{}", report.to_json()),
+        Format::Text => outs!("{}", report.render_text(&loaded)),
+        Format::Json => outln!("{}", report.to_json()),
     }
     if report.is_clean() {
         ExitCode::SUCCESS
@@ -237,8 +274,8 @@ fn diff(old: &Path, new: &Path, format: Format) -> ExitCode {
     };
     let changes = dwdi_codegen::diff::diff(&old.spec, &new.spec);
     match format {
-        Format::Text => print!("{}", dwdi_codegen::diff::render_text(&changes)),
-        Format::Json => println!("{}", dwdi_codegen::diff::to_json(&changes)),
+        Format::Text => outs!("{}", dwdi_codegen::diff::render_text(&changes)),
+        Format::Json => outln!("{}", dwdi_codegen::diff::to_json(&changes)),
     }
     if changes.iter().any(|c| c.breaking) {
         ExitCode::from(1)
@@ -271,19 +308,19 @@ fn import(spec: &Path, metadata: &Path, operations: Option<&[String]>) -> ExitCo
         );
     }
     if done.written {
-        println!(
+        outln!(
             "import: wrote {} ({} operation(s): {})",
             done.layer.display(),
             done.operations.len(),
             done.operations.join(", ")
         );
     } else {
-        println!("import: {} is up to date", done.layer.display());
+        outln!("import: {} is up to date", done.layer.display());
     }
     if done.compared {
-        print!("{}", dwdi_codegen::diff::render_text(&done.changes));
+        outs!("{}", dwdi_codegen::diff::render_text(&done.changes));
     } else {
-        println!("the spec did not load before the import: there is no change to list");
+        outln!("the spec did not load before the import: there is no change to list");
     }
     ExitCode::SUCCESS
 }

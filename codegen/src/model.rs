@@ -518,6 +518,38 @@ pub struct Waiter {
     /// The `Data` field that says why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The operations whose call starts what this waiter waits for, by action name: a tool's
+    /// `--wait` on one of them polls this waiter with parameters taken from that call.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub after: IndexMap<String, WaitAfter>,
+}
+
+/// How a waiter follows a call that starts what it waits for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WaitAfter {
+    /// `untilValue`: the values of the watched field that end the wait after this call (any
+    /// of them, e.g. one per task type).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub until: Vec<String>,
+    /// Values that end the wait after this call with a failure, besides the waiter's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure: Vec<String>,
+    /// Every parameter of the polled operation, by wire name: where its value comes from.
+    pub params: IndexMap<String, ParamFrom>,
+    /// Why these values, where the sources are silent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+}
+
+/// Where a polled operation's parameter comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum ParamFrom {
+    /// The starting call's parameter of this wire name.
+    Param(String),
+    /// The member of the starting call's answer `Data` of this wire name.
+    Data(String),
 }
 
 /// How a waiter ends.

@@ -12,7 +12,7 @@
 //! is generated from); every other member of an answer comes from the spec's examples.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -163,27 +163,8 @@ impl std::fmt::Display for StateError {
 
 impl std::error::Error for StateError {}
 
-/// The largest state file read. A state holds keys, a few projects and their tasks; 16 MiB is
-/// far beyond any real one, and the cap holds for every kind of file (`/dev/zero`, a fifo),
-/// because it counts the bytes actually read, not the size the file claims.
-pub const MAX_STATE_BYTES: u64 = 16 << 20;
-
-/// Reads at most `limit` bytes of `reader`; more is an error saying "too big".
-fn read_capped(mut reader: impl Read, limit: u64, path: &Path) -> Result<Vec<u8>, StateError> {
-    let mut bytes = Vec::new();
-    reader
-        .by_ref()
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| StateError(format!("{}: cannot read: {e}", path.display())))?;
-    if bytes.len() as u64 > limit {
-        return Err(StateError(format!(
-            "{}: too big: a state file is at most {limit} bytes",
-            path.display()
-        )));
-    }
-    Ok(bytes)
-}
+/// The largest state file read: far above any seeded state.
+pub const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Checks, before anything else runs, that the state can be written to `path` when the time
 /// comes: its directory exists and takes a new file (the write is a new file renamed over
@@ -215,11 +196,11 @@ fn parent_dir(path: &Path) -> &Path {
 }
 
 impl State {
-    /// Reads a state file, of at most [`MAX_STATE_BYTES`].
+    /// Reads a state file of at most [`MAX_STATE_BYTES`], counted as read (a fifo or a device
+    /// is refused as "too big" like a large file), with the reader every dwdi tool shares.
     pub fn load(path: &Path) -> Result<State, StateError> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| StateError(format!("{}: cannot read: {e}", path.display())))?;
-        let bytes = read_capped(file, MAX_STATE_BYTES, path)?;
+        let bytes = dwdi_validate::read::read_capped(path, MAX_STATE_BYTES)
+            .map_err(|e| StateError(format!("{}: {e}", path.display())))?;
         serde_json::from_slice(&bytes).map_err(|e| StateError(format!("{}: {e}", path.display())))
     }
 
@@ -391,9 +372,9 @@ mod tests {
     fn reads_stop_at_the_cap_whatever_the_source() {
         // An endless source, as /dev/zero is: reading stops one byte past the cap.
         let endless = std::io::repeat(b' ');
-        let e = read_capped(endless, 1000, Path::new("/dev/zero")).unwrap_err();
-        assert!(e.0.contains("too big"), "{e}");
-        let ok = read_capped(&b"{}"[..], 1000, Path::new("x")).unwrap();
+        let e = dwdi_validate::read::read_from(endless, 1000).unwrap_err();
+        assert!(e.to_string().contains("too big"), "{e}");
+        let ok = dwdi_validate::read::read_from(&b"{}"[..], 1000).unwrap();
         assert_eq!(ok, b"{}");
         #[cfg(target_os = "linux")]
         {

@@ -41,25 +41,6 @@ pub struct OperationDesc {
     pub example_data: &'static str,
 }
 
-/// A polling loop over one operation: the `Data` member it watches and how it ends.
-#[derive(Debug, Clone, Copy)]
-pub struct WaiterDesc {
-    /// The waiter's name in the spec.
-    pub name: &'static str,
-    /// How it ends.
-    pub kind: WaiterKind,
-    /// The `Data` member it watches.
-    pub field: &'static str,
-    /// `Terminal`: the values that end the wait successfully.
-    pub success: &'static [&'static str],
-    /// The values that end the wait with a failure.
-    pub failure: &'static [&'static str],
-    /// `Terminal`: the `Data` member returned on success.
-    pub result: Option<&'static str>,
-    /// The `Data` member saying why it failed.
-    pub message: Option<&'static str>,
-}
-
 /// How a waiter ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaiterKind {
@@ -237,6 +218,67 @@ impl NullWhen {
                 .into_iter()
                 .any(|(name, value)| name == *param && values.contains(&value)),
         }
+    }
+}
+
+/// A polling loop over one operation, as the spec's `waiters` describe it: what the generated
+/// `wait_…` methods do, as data, for tools that wait by name (`dwdi wait`, `dwdi call --wait`).
+#[derive(Debug, Clone, Copy)]
+pub struct WaiterDesc {
+    /// The waiter's name in the spec (e.g. `ConfigProcess`).
+    pub name: &'static str,
+    /// What it waits for.
+    pub description: &'static str,
+    /// The operation it polls.
+    pub operation: &'static str,
+    /// The `Data` member it watches.
+    pub field: &'static str,
+    /// How it ends: on its own `success` values, returning `result` (`Terminal`), or on
+    /// values the caller gives (`UntilValue`).
+    pub kind: WaiterKind,
+    /// Values that end the wait successfully (terminal waiters).
+    pub success: &'static [&'static str],
+    /// Values that end the wait with a failure.
+    pub failure: &'static [&'static str],
+    /// The `Data` member returned on success (terminal waiters).
+    pub result: Option<&'static str>,
+    /// The `Data` member that says why it failed.
+    pub message: Option<&'static str>,
+    /// The operations whose call starts what it waits for.
+    pub after: &'static [WaitAfterDesc],
+}
+
+/// How a waiter follows a call that starts what it waits for.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitAfterDesc {
+    /// The starting operation.
+    pub operation: &'static str,
+    /// The values that end the wait after this call (untilValue waiters).
+    pub until: &'static [&'static str],
+    /// Values that end the wait after this call with a failure, besides the waiter's own.
+    pub failure: &'static [&'static str],
+    /// Every parameter of the polled operation, with where its value comes from.
+    pub params: &'static [(&'static str, ParamFrom)],
+}
+
+/// Where a polled operation's parameter comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamFrom {
+    /// The starting call's parameter of this wire name.
+    Param(&'static str),
+    /// The member of the starting call's answer `Data` of this wire name.
+    Data(&'static str),
+}
+
+impl WaiterDesc {
+    /// Whether it ends on its own `success` values and returns `result`.
+    pub fn is_terminal(&self) -> bool {
+        self.kind == WaiterKind::Terminal
+    }
+
+    /// How the waiter follows a call of `action`, if that call starts what it waits for.
+    pub fn after(&self, action: &str) -> Option<&'static WaitAfterDesc> {
+        self.after.iter().find(|a| a.operation == action)
     }
 }
 
@@ -460,42 +502,55 @@ impl OperationDesc {
         &self,
         given: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), ValidationError> {
+        match self.validate_all(given).into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem of wire-form parameters, in the order [`validate`](Self::validate)
+    /// reports the first: unknown and repeated names as given, then missing and invalid
+    /// values in documentation order. For tools that show them all at once.
+    pub fn validate_all<'a>(
+        &self,
+        given: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<ValidationError> {
         let error = |parameter: &str, problem| ValidationError {
             operation: self.action,
             parameter: parameter.to_owned(),
             problem,
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut problems = Vec::new();
         let mut values: Vec<(&'static ParamDesc, &str)> = Vec::new();
         for (name, value) in given {
             let Some(desc) = self.param(name) else {
-                return Err(error(
+                problems.push(error(
                     name,
                     Problem::Unknown {
                         known: self.params.iter().map(|p| p.name).collect(),
                     },
                 ));
+                continue;
             };
-            if seen.contains(&name) {
-                return Err(error(name, Problem::Repeated));
+            // An operation has a handful of parameters: a scan is cheaper than a set.
+            if values.iter().any(|(d, _)| d.name == name) {
+                problems.push(error(name, Problem::Repeated));
+                continue;
             }
-            seen.push(name);
             values.push((desc, value));
         }
         for desc in self.params {
             match values.iter().find(|(d, _)| d.name == desc.name) {
-                None if desc.required => {
-                    return Err(error(
-                        desc.name,
-                        Problem::Missing {
-                            expected: desc.kind.expected(),
-                        },
-                    ));
-                }
+                None if desc.required => problems.push(error(
+                    desc.name,
+                    Problem::Missing {
+                        expected: desc.kind.expected(),
+                    },
+                )),
                 None => {}
                 Some((_, value)) => {
                     if let Some(detail) = check_value(&desc.kind, value) {
-                        return Err(error(
+                        problems.push(error(
                             desc.name,
                             Problem::Invalid {
                                 value: preview(value),
@@ -507,7 +562,7 @@ impl OperationDesc {
                 }
             }
         }
-        Ok(())
+        problems
     }
 }
 
@@ -663,12 +718,15 @@ mod tests {
         }),
         waiters: &[WaiterDesc {
             name: "Done",
+            description: "until the process ends",
+            operation: "DoThing",
             kind: WaiterKind::Terminal,
             field: "Status",
             success: &["success"],
             failure: &["fail"],
             result: None,
             message: Some("Message"),
+            after: &[],
         }],
         example_data: r#"{"Status":"success","Message":"m","Steps":[{"Name":"n"}]}"#,
     };
@@ -736,6 +794,26 @@ mod tests {
         let name = fields[0].null_when.expect("nullable");
         assert!(name.holds(Outcome::Success, [("Kind", "B")]));
         assert!(!name.holds(Outcome::Success, [("Kind", "A")]));
+    }
+
+    #[test]
+    fn validate_all_reports_every_problem_in_order() {
+        let all: Vec<String> = OP
+            .validate_all([("Colour", "red"), ("Force", "maybe"), ("Force", "true")])
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "DoThing: unknown parameter Colour; expected one of Id, Kind, Doc, Force, Token",
+                "DoThing: parameter Force is given more than once",
+                "DoThing: required parameter Id is missing; expected an integer in 1..=10",
+                "DoThing: required parameter Kind is missing; expected one of A, B",
+                "DoThing: parameter Force has invalid value \"maybe\"; expected true or false",
+            ]
+        );
+        assert!(OP.validate_all([("Id", "1"), ("Kind", "A")]).is_empty());
     }
 
     #[test]

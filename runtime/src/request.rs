@@ -238,6 +238,17 @@ impl SignedRequest {
         })
     }
 
+    /// [`SignedRequest::check_url_len`] as the error a call of `action` fails with: the one
+    /// check both the transport and a dry-run (`dwdi call --dry-run`) apply, so a request
+    /// that would be refused is refused the same way without being sent.
+    pub fn check_sendable(&self, action: &str) -> Result<(), crate::Error> {
+        self.check_url_len()
+            .map_err(|e| crate::Error::InvalidRequest {
+                action: action.to_owned(),
+                reason: e.to_string(),
+            })
+    }
+
     /// The request as HTTP/1.1 text, token included: for a dry-run the user asked for.
     pub fn to_http_text(&self) -> String {
         self.render(false)

@@ -844,10 +844,7 @@ impl Runtime {
     ) -> Result<reqwest::RequestBuilder, Error> {
         let inner = &*self.inner;
         // Refuse what the HTTP stack cannot send, naming the parameter (issue 13 #5).
-        signed.check_url_len().map_err(|e| Error::InvalidRequest {
-            action: action.to_owned(),
-            reason: e.to_string(),
-        })?;
+        signed.check_sendable(action)?;
         let method = match signed.method {
             HttpMethod::Post => reqwest::Method::POST,
             HttpMethod::Get => reqwest::Method::GET,

@@ -23,6 +23,7 @@ mod describe;
 mod fast;
 mod parse;
 pub mod position;
+pub mod read;
 pub mod rules;
 mod rules_file;
 mod send;
@@ -456,30 +457,20 @@ impl DocumentValidator {
     }
 }
 
-/// Invalid UTF-8, placed.
+/// Invalid UTF-8, placed (by the shared reader's [`read::not_utf8_at`]).
 fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> Report {
-    let valid = &bytes[..e.valid_up_to()];
-    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&valid[line_start..])
-        .chars()
-        .count()
-        + 1;
-    let byte = bytes[e.valid_up_to()];
+    let at = read::not_utf8_at(bytes, e.valid_up_to());
     Report {
         embedded: false,
         problems: vec![Problem {
             severity: Severity::Error,
             pointer: String::new(),
-            line,
-            column,
+            line: at.line,
+            column: at.column,
             kind: "encoding",
             expected: Some("UTF-8 text".into()),
-            found: Some(format!("the byte 0x{byte:02X}")),
-            message: format!(
-                "not UTF-8: byte 0x{byte:02X} at offset {} is not valid UTF-8; expected UTF-8 text",
-                e.valid_up_to()
-            ),
+            found: Some(format!("the byte 0x{:02X}", at.byte)),
+            message: at.to_string(),
         }],
     }
 }

@@ -15,8 +15,8 @@ use super::{Cx, ident, root};
 use crate::conform::enum_values;
 use crate::load::LoadedSpec;
 use crate::model::{
-    Condition, ErrorClass, Field, HttpMethod, Operation, Outcome, Role, ValueType, Waiter,
-    WaiterKind,
+    Condition, ErrorClass, Field, HttpMethod, Operation, Outcome, ParamFrom, Role, ValueType,
+    Waiter, WaiterKind,
 };
 use crate::naming::CLIENT;
 
@@ -81,6 +81,7 @@ pub(crate) fn items(cx: &Cx<'_>, loaded: &LoadedSpec) -> TokenStream {
     });
     let client = ident(CLIENT);
     let documents = document_checks(cx);
+    let waiters = waiter_table(cx);
     quote! {
         /// The Alibaba Cloud product these operations belong to.
         pub const PRODUCT: &str = #product;
@@ -106,6 +107,8 @@ pub(crate) fn items(cx: &Cx<'_>, loaded: &LoadedSpec) -> TokenStream {
             OPERATIONS.iter().copied().find(|op| op.action == action)
         }
 
+        #waiters
+
         /// Every operation by action name, sorted: decode its `Data`, type its errors, send it
         /// with wire-form parameters through the typed builder.
         pub static DISPATCH: &[#rt::dynamic::DynOperation<super::#client>] = &[#(#dispatch),*];
@@ -128,6 +131,34 @@ pub(crate) fn items(cx: &Cx<'_>, loaded: &LoadedSpec) -> TokenStream {
         #dynamic
 
         #documents
+    }
+}
+
+/// `WAITERS`: the spec's waiters as data, sorted by name, and the lookups tools use
+/// (`dwdi wait NAME`, and `--wait` on the operations in a waiter's `after`).
+fn waiter_table(cx: &Cx<'_>) -> TokenStream {
+    let rt = &cx.rt;
+    let mut names: Vec<&String> = cx.spec.waiters.keys().collect();
+    names.sort();
+    let rows = names
+        .iter()
+        .map(|name| waiter_desc(cx, name, &cx.spec.waiters[*name]));
+    quote! {
+        /// The waiters (polling loops over one operation) as data, sorted by name: what the
+        /// builders' `wait_…` methods do, for tools that wait by name.
+        pub static WAITERS: &[#rt::describe::WaiterDesc] = &[#(#rows),*];
+
+        /// The waiter of this name.
+        pub fn waiter(name: &str) -> ::std::option::Option<&'static #rt::describe::WaiterDesc> {
+            WAITERS.iter().find(|w| w.name == name)
+        }
+
+        /// The waiter that follows a call of `action` (it starts what the waiter waits for), and how.
+        pub fn waiter_after(
+            action: &str,
+        ) -> ::std::option::Option<(&'static #rt::describe::WaiterDesc, &'static #rt::describe::WaitAfterDesc)> {
+            WAITERS.iter().find_map(|w| w.after(action).map(|a| (w, a)))
+        }
     }
 }
 
@@ -229,23 +260,51 @@ fn descriptor(cx: &Cx<'_>, action: &str, op: &Operation) -> TokenStream {
     }
 }
 
-/// A `WaiterDesc` for the waiter `name`.
+/// A `WaiterDesc` for the waiter `name`: one form for the `WAITERS` table and for the
+/// polled operation's own `waiters`.
 fn waiter_desc(cx: &Cx<'_>, name: &str, w: &Waiter) -> TokenStream {
     let rt = &cx.rt;
     let kind = match w.kind {
         WaiterKind::Terminal => quote!(Terminal),
         WaiterKind::UntilValue => quote!(UntilValue),
     };
-    let (field, success, failure) = (&w.field, &w.success, &w.failure);
+    let (description, operation, field) = (&w.description, &w.operation, &w.field);
+    let (success, failure) = (&w.success, &w.failure);
     let option = |v: &Option<String>| match v {
         Some(text) => quote!(::std::option::Option::Some(#text)),
         None => quote!(::std::option::Option::None),
     };
     let (result, message) = (option(&w.result), option(&w.message));
+    let after = w.after.iter().map(|(action, a)| {
+        let (until, failure) = (&a.until, &a.failure);
+        let params = a.params.iter().map(|(name, from)| {
+            let from = match from {
+                ParamFrom::Param(p) => quote!(#rt::describe::ParamFrom::Param(#p)),
+                ParamFrom::Data(d) => quote!(#rt::describe::ParamFrom::Data(#d)),
+            };
+            quote!((#name, #from))
+        });
+        quote! {
+            #rt::describe::WaitAfterDesc {
+                operation: #action,
+                until: &[#(#until),*],
+                failure: &[#(#failure),*],
+                params: &[#(#params),*],
+            }
+        }
+    });
     quote! {
         #rt::describe::WaiterDesc {
-            name: #name, kind: #rt::describe::WaiterKind::#kind, field: #field,
-            success: &[#(#success),*], failure: &[#(#failure),*], result: #result, message: #message,
+            name: #name,
+            description: #description,
+            operation: #operation,
+            kind: #rt::describe::WaiterKind::#kind,
+            field: #field,
+            success: &[#(#success),*],
+            failure: &[#(#failure),*],
+            result: #result,
+            message: #message,
+            after: &[#(#after),*],
         }
     }
 }

@@ -19,14 +19,8 @@ pub mod provenance;
 /// before it is read into memory.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Reads a text file no larger than [`MAX_FILE_BYTES`].
-pub fn read_bounded(path: &std::path::Path) -> std::io::Result<String> {
-    let size = std::fs::metadata(path)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("the file has {size} bytes; at most {MAX_FILE_BYTES} are read"),
-        ));
-    }
-    std::fs::read_to_string(path)
+/// Reads a text file of at most [`MAX_FILE_BYTES`], counted as read (so a fifo or a device is
+/// refused as "too big" too), with the reader every dwdi tool shares.
+pub fn read_bounded(path: &std::path::Path) -> Result<String, dwdi_validate::read::TextError> {
+    dwdi_validate::read::read_text(path, MAX_FILE_BYTES)
 }
