@@ -110,7 +110,8 @@ async fn every_page_example_succeeds_as_written_with_the_documented_nulls() {
     assert_eq!(sol["Data"]["Name"], Value::Null);
     assert_eq!(sol["Data"]["Status"], "success");
     assert_eq!(sol["Data"]["SolutionInfo"]["Id"], 100);
-    assert_eq!(sol["Data"]["SolutionInfo"]["StepDetail"][0]["StepId"], 1);
+    // The members the mock has no behaviour for (a step's id, its name…) are the spec's
+    // examples, checked member by member from the tables in tables.rs, not named here.
 
     let mut start = ids().to_vec();
     start.push(("StartParam", PAGE_START_PARAM));
