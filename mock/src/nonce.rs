@@ -26,7 +26,11 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 
 use crate::errors::{Failure, gateway};
-use crate::verify::MAX_SKEW;
+
+/// How far a request's date may be from the server's clock, either way; a nonce is kept as
+/// long as a request carrying it could still be accepted. (Here, not in `verify`, so that
+/// `verify` uses the cache and the cache depends on nothing of `verify`.)
+pub const MAX_SKEW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// The longest nonce accepted, in bytes.
 pub const MAX_NONCE_LEN: usize = 64;

@@ -8,14 +8,14 @@
 //! window, and the gateway's codes for each failure. Secrets are compared, never logged.
 
 use std::collections::HashMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use dwdi_wire_verify::{Request, Scheme, VerifyError};
 
 use crate::errors::{Failure, STS_TOKEN_MISMATCH, gateway};
 
 /// The largest difference between the request's date and the server's clock.
-pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+pub use crate::nonce::MAX_SKEW;
 
 /// A request as it came off the wire.
 #[derive(Debug, Clone, Copy)]
@@ -274,7 +274,7 @@ mod tests {
         assert_eq!((v.kind, v.params.len()), (SignatureKind::V3, 2));
         let again = verify(&req, &keys, now, &nonces).unwrap_err();
         assert_eq!(again.code, gateway::NONCE_USED);
-        let late = now + Duration::from_secs(16 * 60);
+        let late = now + std::time::Duration::from_secs(16 * 60);
         let nonces = NonceCache::default();
         assert_eq!(
             verify(&req, &keys, late, &nonces).unwrap_err().code,
