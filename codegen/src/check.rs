@@ -514,6 +514,9 @@ fn check_operation(spec: &Spec, name: &str, op: &Operation, out: &mut Problems) 
             has_items: false,
         };
         shape.check(spec, &p_at, out);
+        if let Some(by) = &param.document_by {
+            check_document_by(spec, op, param, by, &format!("{p_at}/documentBy"), out);
+        }
         if param.idempotency_token && (param.ty != ValueType::String || param.required) {
             out.push((
                 format!("{p_at}/idempotencyToken"),
@@ -617,6 +620,44 @@ fn check_operation(spec: &Spec, name: &str, op: &Operation, out: &mut Problems) 
             format!("{at}/lastUpdated"),
             format!("`{date}` is not a date; expected YYYY-MM-DD"),
         ));
+    }
+}
+
+/// `documentBy` applies to a JSON document parameter, is chosen by an enum parameter of the
+/// same operation, and maps values of that enum to declared documents.
+fn check_document_by(
+    spec: &Spec,
+    op: &Operation,
+    param: &crate::model::Param,
+    by: &crate::model::DocumentBy,
+    at: &str,
+    out: &mut Problems,
+) {
+    if param.ty != ValueType::JsonString {
+        out.push((
+            at.to_owned(),
+            format!(
+                "`documentBy` applies to jsonString parameters only; this one is {}",
+                param.ty.as_str()
+            ),
+        ));
+        return;
+    }
+    let condition = crate::model::ParamCondition {
+        param: by.param.clone(),
+        values: by.cases.keys().cloned().collect(),
+    };
+    check_condition(spec, op, &condition, at, out);
+    for (value, document) in &by.cases {
+        if !spec.documents.contains_key(document) {
+            out.push((
+                format!("{at}/cases/{}", escape_token(value)),
+                format!(
+                    "document `{document}` is not declared; declared documents: {}",
+                    keys(&spec.documents)
+                ),
+            ));
+        }
     }
 }
 

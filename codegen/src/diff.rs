@@ -150,10 +150,24 @@ fn operation(old: &Spec, new: &Spec, o: &Operation, n: &Operation, at: &str, out
 }
 
 fn parameter(old: &Spec, new: &Spec, o: &Param, n: &Param, at: &str, out: &mut Changes) {
-    if o.ty != n.ty || o.enum_name != n.enum_name || o.document != n.document {
+    if o.ty != n.ty
+        || o.enum_name != n.enum_name
+        || o.document != n.document
+        || o.document_by != n.document_by
+    {
         let detail = format!("{} → {}", param_type(o), param_type(n));
         out.push(true, format!("{at}/type"), "type-changed", detail);
         return;
+    }
+    let (lo, ln) = (
+        o.location.unwrap_or(old.http.parameter_location),
+        n.location.unwrap_or(new.http.parameter_location),
+    );
+    if lo != ln {
+        // A client built for the old place sends the parameter where the service no longer
+        // reads it.
+        let detail = format!("{} → {}", lo.as_str(), ln.as_str());
+        out.push(true, format!("{at}/location"), "location-changed", detail);
     }
     match (o.required, n.required) {
         (false, true) => {
@@ -211,10 +225,15 @@ fn parameter(old: &Spec, new: &Spec, o: &Param, n: &Param, at: &str, out: &mut C
 
 fn param_type(p: &Param) -> String {
     let of = p.enum_name.as_deref().or(p.document.as_deref());
-    match of {
+    let mut text = match of {
         Some(name) => format!("{} {name}", p.ty.as_str()),
         None => p.ty.as_str().to_owned(),
+    };
+    if let Some(by) = &p.document_by {
+        let cases: Vec<String> = by.cases.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        text.push_str(&format!(" (by {}: {})", by.param, cases.join(", ")));
     }
+    text
 }
 
 /// The values an enum parameter accepts: its `accepts`, else every value of its enumeration.
@@ -394,6 +413,7 @@ mod tests {
             ty,
             enum_name: None,
             document: None,
+            document_by: None,
             required,
             range: None,
             accepts: None,
@@ -466,6 +486,35 @@ mod tests {
         assert_eq!(
             only(&changed(|s| data_fields(s)["Name"].ty = ValueType::Int64)),
             ("type-changed", true)
+        );
+    }
+
+    #[test]
+    fn a_parameter_that_moves_or_changes_document_breaks() {
+        let moved = changed(|s| {
+            op(s).parameters.get_mut("FileId").expect("FileId").location =
+                Some(crate::model::Location::Body);
+        });
+        assert_eq!(only(&moved), ("location-changed", true));
+        assert_eq!(moved[0].detail, "query → body");
+        let mut old = base();
+        op(&mut old).parameters.insert(
+            "Doc".into(),
+            Param {
+                document: Some("Doc".into()),
+                ..param(ValueType::JsonString, false)
+            },
+        );
+        let mut new = old.clone();
+        op(&mut new).parameters["Doc"].document_by = Some(crate::model::DocumentBy {
+            param: "TaskType".into(),
+            cases: [("DI_SOLUTION".to_owned(), "Other".to_owned())].into(),
+        });
+        let changes = diff(&old, &new);
+        assert_eq!(only(&changes), ("type-changed", true));
+        assert_eq!(
+            changes[0].detail,
+            "jsonString Doc → jsonString Doc (by TaskType: DI_SOLUTION: Other)"
         );
     }
 

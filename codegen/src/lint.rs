@@ -637,7 +637,8 @@ pub struct Entry {
 pub struct Report {
     /// Findings and stale errata, sorted.
     pub entries: Vec<Entry>,
-    /// Recorded absences (no lint can see them).
+    /// Errata recorded by hand: absences and prose or wire disagreements, which no lint can
+    /// see.
     pub absences: Vec<Erratum>,
     /// Hand-written entries the loader left out of the effective spec: listed, not failing.
     pub dropped: Vec<Dropped>,
@@ -652,7 +653,7 @@ impl Report {
         let errata: Vec<(&Erratum, (String, String, Kind))> = spec
             .errata
             .iter()
-            .filter(|e| !e.kind.is_absence())
+            .filter(|e| !e.kind.is_recorded_by_hand())
             .map(|e| (e, key(&e.operation, &e.pointer, e.kind)))
             .collect();
         let mut matched = HashSet::new();
@@ -704,7 +705,7 @@ impl Report {
         let absences = spec
             .errata
             .iter()
-            .filter(|e| e.kind.is_absence())
+            .filter(|e| e.kind.is_recorded_by_hand())
             .cloned()
             .collect();
         Report {
@@ -755,8 +756,13 @@ impl Report {
         }
         for a in &self.absences {
             let (file, pos) = loaded.locate(&a.pointer);
+            let label = if a.kind.as_str().starts_with("absent-") {
+                "absent"
+            } else {
+                "by-hand"
+            };
             out.push_str(&format!(
-                "absent {} {} {} {}:{pos} {}: {}\n",
+                "{label} {} {} {} {}:{pos} {}: {}\n",
                 a.id,
                 a.operation,
                 a.kind,
@@ -777,7 +783,7 @@ impl Report {
         }
         let (known, unrecorded, stale) = self.counts();
         out.push_str(&format!(
-            "lint: {known} known errata, {unrecorded} unrecorded findings, {stale} stale errata, {} recorded absences, {} dropped hand-written entries: {}\n",
+            "lint: {known} known errata, {unrecorded} unrecorded findings, {stale} stale errata, {} errata recorded by hand, {} dropped hand-written entries: {}\n",
             self.absences.len(),
             self.dropped.len(),
             if self.is_clean() { "clean" } else { "FAILED" }

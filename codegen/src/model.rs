@@ -105,6 +105,9 @@ impl HttpMethod {
 pub enum Location {
     /// In the URL query string.
     Query,
+    /// In an `application/x-www-form-urlencoded` body: V3 signs the body's SHA-256, V2 signs
+    /// body parameters with the query's.
+    Body,
 }
 
 impl Location {
@@ -112,6 +115,7 @@ impl Location {
     pub fn as_str(self) -> &'static str {
         match self {
             Location::Query => "query",
+            Location::Body => "body",
         }
     }
 }
@@ -120,7 +124,8 @@ impl Location {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum BodyKind {
-    /// No body: the body hash is the SHA-256 of the empty string.
+    /// No body (the body hash is the SHA-256 of the empty string), unless a parameter travels
+    /// in it (`location: body`): then a form-encoded body of those parameters.
     Empty,
 }
 
@@ -386,6 +391,11 @@ pub struct Operation {
     /// Longer prose, where the page has an operation description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Whether a documentation page describes the operation (the default). Where none does
+    /// (`false`), its English text and the hand-written facts without a decision are read from
+    /// Alibaba's metadata's prose, and the provenance says so.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub page: bool,
     /// The page's "Last Updated" date (YYYY-MM-DD); null where the page gives none.
     pub last_updated: Option<String>,
     /// The HTTP methods Alibaba's metadata allows.
@@ -403,6 +413,14 @@ pub struct Operation {
     /// outcome are derived (`crate::cases::derived`) and must not be written here.
     #[serde(default, skip_serializing_if = "Cases::is_empty")]
     pub cases: Cases,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// A request parameter.
@@ -423,6 +441,10 @@ pub struct Param {
     /// For `jsonString`: the document type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
+    /// For `jsonString`: the document chosen by another parameter's value (values it does not
+    /// list take `document`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_by: Option<DocumentBy>,
     /// Whether the parameter must be sent.
     pub required: bool,
     /// For `int64`: the accepted range (the decision).
@@ -674,6 +696,16 @@ pub struct EnumBy {
     pub cases: IndexMap<String, String>,
 }
 
+/// A JSON document chosen by the value of another request parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DocumentBy {
+    /// The request parameter whose value chooses (an enum parameter).
+    pub param: String,
+    /// Parameter value to document name.
+    pub cases: IndexMap<String, String>,
+}
+
 /// A condition the pages attach to a fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -897,14 +929,20 @@ pub enum Kind {
     AbsentResponseTable,
     /// The page's error table has no description column.
     AbsentErrorDescriptions,
+    /// A source states in prose, or shows on the wire (the official SDK's requests), what
+    /// another source states differently, where no lint compares them: recorded by hand.
+    ProseOrWireDisagrees,
 }
 
 impl Kind {
-    /// An absence is recorded by hand: no lint can see what a page lacks.
-    pub fn is_absence(self) -> bool {
+    /// Recorded by hand: no lint can see what a page lacks, read prose or watch the wire.
+    pub fn is_recorded_by_hand(self) -> bool {
         matches!(
             self,
-            Kind::AbsentDate | Kind::AbsentResponseTable | Kind::AbsentErrorDescriptions
+            Kind::AbsentDate
+                | Kind::AbsentResponseTable
+                | Kind::AbsentErrorDescriptions
+                | Kind::ProseOrWireDisagrees
         )
     }
 
@@ -931,6 +969,7 @@ impl Kind {
             Kind::AbsentDate => "absent-date",
             Kind::AbsentResponseTable => "absent-response-table",
             Kind::AbsentErrorDescriptions => "absent-error-descriptions",
+            Kind::ProseOrWireDisagrees => "prose-or-wire-disagrees",
         }
     }
 }

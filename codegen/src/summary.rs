@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use crate::import::provenance::Provenance;
 use crate::load::LoadedSpec;
-use crate::model::{Condition, Field, Outcome, Param, ValueType};
+use crate::model::{Condition, Field, Location, Outcome, Param, ValueType};
 use crate::position::escape_token;
 
 /// Renders the summary.
@@ -95,7 +95,8 @@ pub fn summary(loaded: &LoadedSpec) -> String {
         let _ = writeln!(w, "  request:");
         for (pname, param) in &op.parameters {
             let p_at = format!("{at}/parameters/{}", escape_token(pname));
-            let _ = writeln!(w, "    {pname:<16} {}", param_line(param, &src, &p_at));
+            let line = param_line(param, spec.http.parameter_location, &src, &p_at);
+            let _ = writeln!(w, "    {pname:<16} {line}");
         }
         let _ = writeln!(
             w,
@@ -190,7 +191,7 @@ impl Src<'_> {
     }
 }
 
-fn param_line(param: &Param, src: &Src<'_>, at: &str) -> String {
+fn param_line(param: &Param, default_location: Location, src: &Src<'_>, at: &str) -> String {
     let mut parts = vec![format!(
         "{}{}",
         type_text(
@@ -200,6 +201,23 @@ fn param_line(param: &Param, src: &Src<'_>, at: &str) -> String {
         ),
         src.of(&format!("{at}/type"))
     )];
+    if let Some(by) = &param.document_by {
+        let cases: Vec<String> = by.cases.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        parts.push(format!(
+            "document by {} ({}){}",
+            by.param,
+            cases.join(", "),
+            src.of(&format!("{at}/documentBy"))
+        ));
+    }
+    // Where it travels, when that is not where every parameter does.
+    if let Some(location) = param.location.filter(|l| *l != default_location) {
+        parts.push(format!(
+            "in the {}{}",
+            location.as_str(),
+            src.of(&format!("{at}/location"))
+        ));
+    }
     if let Some(accepts) = &param.accepts {
         parts.push(format!(
             "accepts {}{}",

@@ -57,7 +57,7 @@ fn lint_finds_exactly_the_recorded_errata() {
         .spec
         .errata
         .iter()
-        .partition(|e| !e.kind.is_absence());
+        .partition(|e| !e.kind.is_recorded_by_hand());
     assert_eq!(report.entries.len(), recorded.len());
     assert_eq!(report.absences.len(), absent.len());
     let text = report.render_text(&loaded);
@@ -72,7 +72,7 @@ fn removing_any_erratum_fails_the_lint_at_its_place() {
     let loaded = real_spec();
     let mut checked = 0;
     for (i, erratum) in loaded.spec.errata.iter().enumerate() {
-        if erratum.kind.is_absence() {
+        if erratum.kind.is_recorded_by_hand() {
             continue;
         }
         let mut without = loaded.clone();
@@ -98,7 +98,7 @@ fn removing_any_erratum_fails_the_lint_at_its_place() {
         .spec
         .errata
         .iter()
-        .filter(|e| !e.kind.is_absence())
+        .filter(|e| !e.kind.is_recorded_by_hand())
         .count();
     assert_eq!(checked, recorded);
     assert!(checked > 0);
@@ -134,7 +134,7 @@ fn an_erratum_that_matches_nothing_is_stale() {
         .spec
         .errata
         .iter_mut()
-        .find(|e| !e.kind.is_absence())
+        .find(|e| !e.kind.is_recorded_by_hand())
         .expect("a recorded erratum");
     let id = erratum.id.clone();
     erratum.pointer = format!("/operations/{}/summary", erratum.operation);

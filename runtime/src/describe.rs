@@ -11,10 +11,11 @@
 //! of parsing the spec again. The gateway codes any call can meet are rows of
 //! [`GatewayErrorDesc`], which the runtime classifies errors by.
 
+use std::borrow::Cow;
 use std::fmt;
 
 pub use crate::error::GatewayErrorDesc;
-use crate::request::HttpMethod;
+use crate::request::{HttpMethod, RpcRequest};
 
 /// What an operation accepts, answers and fails with.
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +85,7 @@ pub struct OutcomeDesc {
     pub message: &'static str,
 }
 
-/// What a parameter accepts.
+/// What a parameter accepts, and where it travels.
 #[derive(Debug, Clone, Copy)]
 pub struct ParamDesc {
     /// The wire name.
@@ -93,6 +94,12 @@ pub struct ParamDesc {
     pub required: bool,
     /// Its type and constraints.
     pub kind: ParamKind,
+    /// Where it travels: the query, or the form body.
+    pub location: ParamLocation,
+    /// For a JSON document whose kind another parameter's value chooses (e.g. a batch or a
+    /// real-time job by `TaskType`): which parameter, and which document for which value.
+    /// Values it does not list take the document of [`ParamKind::JsonString`].
+    pub document_by: Option<DocumentBy>,
     /// One sentence: what it means.
     pub description: &'static str,
     /// An idempotency token (the spec's `idempotencyToken`): a caller that gives none gets a
@@ -103,6 +110,46 @@ pub struct ParamDesc {
     pub role: Option<Role>,
     /// The spec's example value, in wire form (the text sent).
     pub example: Option<&'static str>,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the URL query string.
+    Query,
+    /// In an `application/x-www-form-urlencoded` body.
+    Body,
+}
+
+/// A JSON document chosen by another parameter's value.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentBy {
+    /// The parameter whose value chooses.
+    pub param: &'static str,
+    /// (value, document name) pairs.
+    pub cases: &'static [(&'static str, &'static str)],
+}
+
+impl ParamDesc {
+    /// The document a JSON-in-a-string value of this parameter must be, given every
+    /// parameter of the call (wire name, text value); `None` for other kinds.
+    pub fn document<'a>(
+        &self,
+        given: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Option<&'static str> {
+        let ParamKind::JsonString { document } = self.kind else {
+            return None;
+        };
+        let Some(by) = self.document_by else {
+            return Some(document);
+        };
+        let chosen = given
+            .into_iter()
+            .find(|(name, _)| *name == by.param)
+            .and_then(|(_, value)| by.cases.iter().find(|(v, _)| *v == value))
+            .map(|(_, d)| *d);
+        Some(chosen.unwrap_or(document))
+    }
 }
 
 /// A parameter's type and constraints.
@@ -490,6 +537,32 @@ impl OperationDesc {
         }
     }
 
+    /// The request for wire-form parameters (name, text value), each where the table says it
+    /// travels: the query or the form body. Names the operation does not have go in the
+    /// query (run [`validate`](Self::validate) first to refuse them).
+    pub fn request<N, V>(
+        &self,
+        version: &'static str,
+        params: impl IntoIterator<Item = (N, V)>,
+    ) -> RpcRequest
+    where
+        N: Into<Cow<'static, str>>,
+        V: Into<String>,
+    {
+        let mut request = RpcRequest::new(self.action, version);
+        for (name, value) in params {
+            let name: Cow<'static, str> = name.into();
+            // The table's own `'static` name, so that a borrowed name costs no copy.
+            let desc = self.param(&name);
+            let name = desc.map_or(name, |p| Cow::Borrowed(p.name));
+            request = match desc.map(|p| p.location) {
+                Some(ParamLocation::Body) => request.form_param(name, value),
+                _ => request.param(name, value),
+            };
+        }
+        request
+    }
+
     /// Whether the operation allows `method`.
     pub fn allows(&self, method: HttpMethod) -> bool {
         self.methods.contains(&method)
@@ -616,6 +689,8 @@ mod tests {
                 name: "Id",
                 required: true,
                 kind: ParamKind::Int64 { min: 1, max: 10 },
+                location: ParamLocation::Query,
+                document_by: None,
                 description: "The ID.",
                 idempotency_token: false,
                 role: Some(Role::Task),
@@ -628,6 +703,8 @@ mod tests {
                     name: "Kind",
                     accepts: &["A", "B"],
                 },
+                location: ParamLocation::Query,
+                document_by: None,
                 description: "The kind.",
                 idempotency_token: false,
                 role: Some(Role::ObjectKind),
@@ -637,6 +714,11 @@ mod tests {
                 name: "Doc",
                 required: false,
                 kind: ParamKind::JsonString { document: "Doc" },
+                location: ParamLocation::Body,
+                document_by: Some(DocumentBy {
+                    param: "Kind",
+                    cases: &[("B", "DocB")],
+                }),
                 description: "A document.",
                 idempotency_token: false,
                 role: None,
@@ -646,6 +728,8 @@ mod tests {
                 name: "Force",
                 required: false,
                 kind: ParamKind::Boolean,
+                location: ParamLocation::Query,
+                document_by: None,
                 description: "Whether to force it.",
                 idempotency_token: false,
                 role: None,
@@ -655,6 +739,8 @@ mod tests {
                 name: "Token",
                 required: false,
                 kind: ParamKind::String,
+                location: ParamLocation::Query,
+                document_by: None,
                 description: "An idempotency token.",
                 idempotency_token: true,
                 role: None,
@@ -814,6 +900,28 @@ mod tests {
             ]
         );
         assert!(OP.validate_all([("Id", "1"), ("Kind", "A")]).is_empty());
+    }
+
+    #[test]
+    fn a_request_puts_each_parameter_where_it_travels() {
+        let request = OP.request("2020-01-01", [("Id", "1"), ("Doc", "{}"), ("Kind", "A")]);
+        assert_eq!(request.action, "DoThing");
+        assert_eq!(request.version, "2020-01-01");
+        let names = |params: &[crate::request::Param]| -> Vec<String> {
+            params.iter().map(|(n, _)| n.to_string()).collect()
+        };
+        assert_eq!(names(&request.params), ["Id", "Kind"]);
+        assert_eq!(names(&request.form), ["Doc"]);
+        assert_eq!(request.form[0].1, "{}");
+    }
+
+    #[test]
+    fn another_parameter_can_choose_the_document() {
+        let doc = OP.param("Doc").expect("Doc");
+        assert_eq!(doc.document([("Kind", "A")]), Some("Doc"));
+        assert_eq!(doc.document([("Kind", "B")]), Some("DocB"));
+        assert_eq!(doc.document([]), Some("Doc"));
+        assert_eq!(OP.param("Id").expect("Id").document([]), None);
     }
 
     #[test]

@@ -15,8 +15,8 @@ use super::{Cx, ident, root};
 use crate::conform::enum_values;
 use crate::load::LoadedSpec;
 use crate::model::{
-    Condition, ErrorClass, Field, HttpMethod, Operation, Outcome, ParamFrom, Role, ValueType,
-    Waiter, WaiterKind,
+    Condition, ErrorClass, Field, HttpMethod, Location, Operation, Outcome, ParamFrom, Role,
+    ValueType, Waiter, WaiterKind,
 };
 use crate::naming::CLIENT;
 
@@ -207,10 +207,29 @@ fn descriptor(cx: &Cx<'_>, action: &str, op: &Operation) -> TokenStream {
             Some(text) => quote!(::std::option::Option::Some(#text)),
             None => quote!(::std::option::Option::None),
         };
+        let location = match p.location.unwrap_or(cx.spec.http.parameter_location) {
+            Location::Query => quote!(#rt::describe::ParamLocation::Query),
+            Location::Body => quote!(#rt::describe::ParamLocation::Body),
+        };
+        let document_by = match &p.document_by {
+            Some(by) => {
+                let param = &by.param;
+                let cases = by.cases.iter().map(|(value, document)| quote!((#value, #document)));
+                quote!(::std::option::Option::Some(#rt::describe::DocumentBy { param: #param, cases: &[#(#cases),*] }))
+            }
+            None => quote!(::std::option::Option::None),
+        };
         quote! {
             #rt::describe::ParamDesc {
-                name: #wire, required: #required, kind: #kind, description: #description,
-                idempotency_token: #idempotency_token, role: #role, example: #example,
+                name: #wire,
+                required: #required,
+                kind: #kind,
+                location: #location,
+                document_by: #document_by,
+                description: #description,
+                idempotency_token: #idempotency_token,
+                role: #role,
+                example: #example,
             }
         }
     });
@@ -521,7 +540,8 @@ fn document_checks(cx: &Cx<'_>) -> TokenStream {
         ) -> ::std::result::Result<(), #rt::describe::ValidationError> {
             for (name, value) in params {
                 let ::std::option::Option::Some(param) = operation.param(name) else { continue };
-                let #rt::describe::ParamKind::JsonString { document } = param.kind else { continue };
+                // The document may depend on another parameter (a batch or a real-time job).
+                let ::std::option::Option::Some(document) = param.document(params.iter().copied()) else { continue };
                 let ::std::option::Option::Some(validator) = document_validator(document) else { continue };
                 let details: ::std::vec::Vec<::std::string::String> = validator
                     .validate(value, false)

@@ -383,11 +383,8 @@ fn operation(cx: &Cx<'_>, action: &str, op: &Operation, names: &OperationNames) 
                         params.iter().map(|(name, value)| (*name, value.as_str())).collect();
                     #r::meta::check_documents(desc, &wire)?;
                 }
-                let mut request = #rt::RpcRequest::new(desc.action, #r::meta::API_VERSION);
-                for (name, value) in params {
-                    request = request.param(name, value);
-                }
-                ::std::result::Result::Ok(request)
+                // Each parameter where the table says it travels: the query or the form body.
+                ::std::result::Result::Ok(desc.request(#r::meta::API_VERSION, params))
             }
 
             /// Checks the parameters, sends the call (with the runtime's retries) and decodes

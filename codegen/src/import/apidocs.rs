@@ -11,8 +11,9 @@
 //! Every fact the spec has a place for is carried over as published, descriptions in
 //! Chinese included; the keys it has no place for are listed in the layer's
 //! `importedFrom.notImported`, so nothing is dropped silently. A construct the spec cannot
-//! express (a `number` type, a parameter outside the query, a `$ref`) is refused with its
-//! place in the metadata file rather than approximated.
+//! express (a `number` type, a parameter in a header or the path, a `$ref`) is refused with its
+//! place in the metadata file rather than approximated. A parameter `in` the query stays
+//! there; one `in` `formData` (or `body`) travels in the form body.
 
 use std::collections::BTreeSet;
 
@@ -319,11 +320,13 @@ impl Cx {
             }
             let location = match p.get("in").and_then(Value::as_str) {
                 Some("query") => "query",
+                // A form field: the spec's body parameters are form-encoded.
+                Some("formData" | "body") => "body",
                 other => {
                     self.problem(
                         format!("{p_at}/in"),
                         format!(
-                            "parameter `{name}` travels in {}; the spec has query parameters only so far",
+                            "parameter `{name}` travels in {}; the spec has query and form-body parameters (`query`, `formData`)",
                             other.map_or("no stated place".to_owned(), |o| format!("`{o}`"))
                         ),
                     );
@@ -805,7 +808,7 @@ mod tests {
     fn what_the_spec_cannot_express_is_refused_with_its_place() {
         let mut a = api();
         a["parameters"][0]["schema"]["type"] = json!("number");
-        a["parameters"][1]["in"] = json!("formData");
+        a["parameters"][1]["in"] = json!("header");
         let problems = convert(&metadata(a), "m.json", None).expect_err("refused");
         let messages: Vec<_> = problems
             .iter()
@@ -814,8 +817,15 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:#?}");
         assert!(messages[0].contains("/apis/Op/parameters/0/schema/type: `number` is not a type"));
         assert!(
-            messages[1]
-                .contains("/apis/Op/parameters/1/in: parameter `Kind` travels in `formData`")
+            messages[1].contains("/apis/Op/parameters/1/in: parameter `Kind` travels in `header`")
+        );
+        // A form field is a body parameter.
+        let mut a = api();
+        a["parameters"][2]["in"] = json!("formData");
+        let layer = convert(&metadata(a), "m.json", None).expect("converts");
+        assert_eq!(
+            layer["operations"]["Op"]["parameters"]["Flag"]["location"],
+            "body"
         );
     }
 

@@ -37,6 +37,9 @@ use crate::position::escape_token;
 /// Keys holding prose: the pages' English against the metadata's Chinese is a translation.
 const PROSE: &[&str] = &["description", "summary", "title"];
 
+/// How the hand-written facts of an operation no page documents came to be.
+const PAGELESS: &str = "read from the metadata's prose; no page documents the operation";
+
 /// `stated` keys that record what Alibaba's metadata states.
 const METADATA_STATEMENTS: &[&str] = &["metadataEnum", "metadataRange", "metadataDocRequired"];
 
@@ -216,6 +219,8 @@ struct Cx {
     operation: String,
     /// Its layer, when it is imported.
     layer: Option<usize>,
+    /// Whether no page documents it (`"page": false`).
+    pageless: bool,
     /// (enumeration, values the metadata lists, where) for every enum fact the metadata states.
     listed: Vec<(String, Vec<String>, String)>,
 }
@@ -278,6 +283,7 @@ impl Cx {
     ) -> Value {
         self.operation = name.to_owned();
         self.layer = layer.map(|(i, _)| i);
+        self.pageless = hand.and_then(|h| h.get("page")) == Some(&Value::Bool(false));
         let layer = layer.map(|(_, l)| l);
         let at = format!("/operations/{}", escape_token(name));
         let mut out = Map::new();
@@ -344,7 +350,7 @@ impl Cx {
     }
 
     /// The source of a hand-written key of an entry whose decision (if any) is at `decision`.
-    fn hand_source(key: &str, at: &str, decision: Option<&str>) -> Source {
+    fn hand_source(&self, key: &str, at: &str, decision: Option<&str>) -> Source {
         match (key, decision) {
             ("decision", _) => Source::Decision {
                 reason: at.to_owned(),
@@ -357,7 +363,19 @@ impl Cx {
             (k, Some(reason)) if !PROSE.contains(&k) => Source::Decision {
                 reason: reason.to_owned(),
             },
-            _ => Source::Page,
+            _ => self.page(),
+        }
+    }
+
+    /// What the hand-written spec states as a page prints it; for an operation no page
+    /// documents (`"page": false`), what it reads from the metadata's prose.
+    fn page(&self) -> Source {
+        if self.pageless {
+            Source::Derived {
+                rule: PAGELESS.into(),
+            }
+        } else {
+            Source::Page
         }
     }
 
@@ -375,7 +393,7 @@ impl Cx {
         match (hand, layer) {
             (Some(h), Some(l)) => {
                 self.provenance
-                    .record(at.to_owned(), Self::hand_source(key, at, decision));
+                    .record(at.to_owned(), self.hand_source(key, at, decision));
                 if !PROSE.contains(&key) && decision.is_none() && !agree(key, h, l, entry) {
                     self.disagree(at.to_owned(), Some(h), Some(l));
                 }
@@ -383,7 +401,7 @@ impl Cx {
             }
             (Some(h), None) => {
                 self.provenance
-                    .record(at.to_owned(), Self::hand_source(key, at, decision));
+                    .record(at.to_owned(), self.hand_source(key, at, decision));
                 h.clone()
             }
             (None, Some(l)) => {
@@ -479,7 +497,7 @@ impl Cx {
                 let source = match key.as_str() {
                     "designRange" => Source::DesignNotes,
                     _ if metadata_key => self.metadata(),
-                    _ => Source::Page,
+                    _ => self.page(),
                 };
                 self.provenance.record(k_at, source);
                 out.insert(key.clone(), hv.clone());
@@ -559,7 +577,7 @@ impl Cx {
         let b_at = format!("{at}/body");
         let layer_body = l.get("body").cloned().unwrap_or(Value::Null);
         if let Some(body) = h.get("body") {
-            self.provenance.record(b_at.clone(), Source::Page);
+            self.provenance.record(b_at.clone(), self.page());
             self.compare_bodies(Some(body), Some(&layer_body), &b_at);
             out.insert("body".into(), body.clone());
         } else {
@@ -587,7 +605,7 @@ impl Cx {
                     continue;
                 }
                 let p_at = format!("{b_at}{pointer}");
-                self.provenance.record(p_at.clone(), Source::Page);
+                self.provenance.record(p_at.clone(), self.page());
                 let metadata = layer_body.pointer(pointer);
                 if metadata != Some(value) {
                     self.disagree(p_at, Some(value), metadata);
@@ -597,7 +615,7 @@ impl Cx {
             out.insert("body".into(), body);
             if !kept.is_empty() {
                 self.provenance
-                    .record(format!("{at}/pageDiffers"), Source::Page);
+                    .record(format!("{at}/pageDiffers"), self.page());
                 out.insert("pageDiffers".into(), Value::Object(kept));
             }
         }
@@ -1048,6 +1066,39 @@ mod tests {
             p.of("/operations/Op/sample/body/Data/List/0")
                 .map(Source::kind),
             Some("metadata")
+        );
+    }
+
+    #[test]
+    fn an_operation_no_page_documents_reads_its_hand_written_facts_from_the_metadata() {
+        let m = run(
+            hand(json!({
+                "page": false,
+                "summary": "Gets.",
+                "parameters": {
+                    "Kind": { "description": "The kind.", "type": "enum", "enum": "Kind" },
+                    "Id": { "description": "The id.", "range": { "minimum": 1, "maximum": 9 },
+                            "decision": "0 names nothing." }
+                }
+            })),
+            layer(),
+        );
+        assert_eq!(m.problems, Vec::new());
+        let p = &m.provenance;
+        for at in [
+            "/operations/Op/summary",
+            "/operations/Op/parameters/Kind/description",
+            "/operations/Op/parameters/Kind/type",
+        ] {
+            assert_eq!(
+                p.of(at).map(ToString::to_string).as_deref(),
+                Some("derived: read from the metadata's prose; no page documents the operation"),
+                "{at}"
+            );
+        }
+        assert_eq!(
+            p.of("/operations/Op/parameters/Id/range").map(Source::kind),
+            Some("decision")
         );
     }
 
