@@ -8,8 +8,9 @@
 //!    canonical query, body byte for byte, the headers it signs, and a signature that verifies
 //!    over the SDK's own bytes.
 //! 3. The generated client (the spec's operation table, the dynamic path `dwdi call` uses)
-//!    builds the same request as the runtime for the operations the spec has, and refuses
-//!    exactly what the spec refuses. [`PENDING`] lists the operations it does not have yet.
+//!    builds the same request as the runtime for every operation, each parameter where the
+//!    spec says it travels (CreateDISyncTask's TaskContent in the form body), and refuses
+//!    exactly what the spec refuses.
 //!
 //! What the SDK sends and dwdi does not, and why that does not matter:
 //! - `user-agent` names the SDK and Python; dwdi names itself. The SDK signs it, dwdi does not
@@ -26,20 +27,11 @@ use std::collections::BTreeSet;
 
 use dwdi_contract_tests::harness;
 use dwdi_contract_tests::sdk::{self, CASES, Fixture, OPERATIONS};
+use dwdi_runtime::describe::ParamLocation;
 use dwdi_runtime::{AcsDate, Credentials, RpcRequest, Runtime, SignatureVersion, SignedRequest};
 use dwdi_wire_verify::query::{canonical_query, check_canonical};
 use dwdi_wire_verify::v3::Authorization;
 use dwdi_wire_verify::{Scheme, form, v2, v3};
-
-/// The operations the fixtures cover that the spec does not have yet. Their requests are
-/// compared at the runtime level (2.) only. When the spec gains one, remove it from here: the
-/// generated client is then compared with its fixtures too (3.), which passes once the spec
-/// says where each parameter travels (CreateDISyncTask's TaskContent: the form body).
-const PENDING: [&str; 3] = [
-    "CreateDISyncTask",
-    "GenerateDISyncTaskConfigForCreating",
-    "UpdateDISyncTask",
-];
 
 /// Headers the SDK sends that dwdi does not (see the module documentation).
 const SDK_ONLY_HEADERS: [&str; 4] = [
@@ -325,49 +317,40 @@ fn the_runtime_builds_the_sdks_requests() {
 }
 
 #[test]
-fn create_sends_task_content_in_the_body_and_update_in_the_query() {
-    // What the SDK 10.1.1 does, which the spec must follow when it gains the operations.
-    for f in sdk::load_all().iter().filter(|f| f.case == "sts") {
-        let in_body = body_names(f);
-        match f.operation.as_str() {
-            "CreateDISyncTask" => {
-                assert_eq!(
-                    in_body,
-                    BTreeSet::from(["TaskContent".to_owned()]),
-                    "{}",
-                    f.name()
-                );
-                assert_eq!(
-                    f.request.header("content-type"),
-                    Some("application/x-www-form-urlencoded")
-                );
-            }
-            _ => assert!(in_body.is_empty(), "{}: {in_body:?}", f.name()),
+fn each_parameter_travels_where_the_spec_says_and_the_sdk_sends_it() {
+    // The SDK 10.1.1 sends CreateDISyncTask's TaskContent in the body and everything else in
+    // the query; the spec's table says the same, parameter by parameter.
+    for f in sdk::load_all() {
+        let desc = dataworks_di::meta::operation(&f.operation).expect("in the spec");
+        let in_body = body_names(&f);
+        let spec_body: BTreeSet<String> = desc
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Body)
+            .filter(|p| f.inputs.get(p.name).is_some())
+            .map(|p| p.name.to_owned())
+            .collect();
+        assert_eq!(in_body, spec_body, "{}", f.name());
+        if !in_body.is_empty() {
+            assert_eq!(
+                f.request.header("content-type"),
+                Some("application/x-www-form-urlencoded"),
+                "{}",
+                f.name()
+            );
         }
-        let ours = runtime_request(f);
+        let ours = runtime_request(&f);
         assert_eq!(ours.body.is_some(), !in_body.is_empty(), "{}", f.name());
     }
 }
 
 #[test]
-fn the_generated_client_builds_the_same_requests_for_the_operations_the_spec_has() {
-    for op in PENDING {
-        assert!(
-            dataworks_di::meta::operation(op).is_none(),
-            "{op} is in the spec now: remove it from PENDING so that the generated client is \
-             compared with its fixtures"
-        );
-    }
+fn the_generated_client_builds_the_sdks_requests() {
     let mut compared = BTreeSet::new();
     for f in sdk::load_all() {
         let name = f.name();
-        let Some(desc) = dataworks_di::meta::operation(&f.operation) else {
-            assert!(
-                PENDING.contains(&f.operation.as_str()),
-                "{name}: neither in the spec nor pending"
-            );
-            continue;
-        };
+        let desc = dataworks_di::meta::operation(&f.operation)
+            .unwrap_or_else(|| panic!("{name}: the spec has no {}", f.operation));
         // The spec refuses what the SDK sends as given when it is outside the documentation:
         // a TaskType the operation does not accept (the escaping cases of the operations
         // without a free-text parameter put their text there).
@@ -396,10 +379,6 @@ fn the_generated_client_builds_the_same_requests_for_the_operations_the_spec_has
             }
         }
     }
-    let in_spec: BTreeSet<String> = OPERATIONS
-        .iter()
-        .filter(|op| !PENDING.contains(op))
-        .map(|op| (*op).to_owned())
-        .collect();
-    assert_eq!(compared, in_spec, "every operation of the spec is compared");
+    let all: BTreeSet<String> = OPERATIONS.iter().map(|op| (*op).to_owned()).collect();
+    assert_eq!(compared, all, "every operation of the fixtures is compared");
 }

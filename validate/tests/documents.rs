@@ -50,7 +50,7 @@ fn errors(problems: &[Problem]) -> Vec<&Problem> {
 
 #[test]
 fn every_schema_is_valid_draft_2020_12_with_an_id_and_a_title() {
-    assert_eq!(DOCUMENT_SCHEMAS.len(), 3);
+    assert!(!DOCUMENT_SCHEMAS.is_empty());
     for (name, text) in DOCUMENT_SCHEMAS {
         let schema: serde_json::Value = serde_json::from_str(text).expect("JSON");
         jsonschema::draft202012::meta::validator()
