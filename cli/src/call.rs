@@ -9,10 +9,8 @@
 //! once, before the runtime's retry loop, so every attempt carries the same token and an
 //! answer lost after the service acted cannot make it act twice.
 
-use std::borrow::Cow;
-
 use dwdi_runtime::{
-    AcsDate, FixedClock, FixedNonce, RetryPolicy, RpcRequest, Runtime, Timeouts, sign,
+    AcsDate, FixedClock, FixedNonce, RetryPolicy, Runtime, Timeouts, sign,
 };
 
 use crate::cli::{self, CallArgs, CallFlags, ConnectionArgs, WaitArgs};
@@ -110,23 +108,19 @@ fn execute(args: CallArgs) -> Result<Exit, Failure> {
 
     let pinned = Pinned::from_flags(&flags)?;
     let token = automatic_token(op, &given);
-    let mut request = RpcRequest::new(op.action, dataworks_di::meta::API_VERSION);
-    for (name, value) in &given {
-        // Validation passed, so every name is the operation's own (a `'static` str).
-        let param = op.param(name);
+    let params = given.iter().map(|(name, value)| {
         // A document is sent as the user wrote it, less a root `"$schema"` (for editors).
-        let value = match param.map(|p| &p.kind) {
+        let value = match op.param(name).map(|p| &p.kind) {
             Some(dwdi_runtime::describe::ParamKind::JsonString { .. }) => {
                 dwdi_validate::remove_schema_member(value.clone())
             }
             _ => value.clone(),
         };
-        let name: Cow<'static, str> = param.map_or(name.clone().into(), |p| p.name.into());
-        request = request.param(name, value);
-    }
-    if let Some(token) = &token {
-        request = request.param(token.name, token.value.clone());
-    }
+        (name.clone(), value)
+    });
+    let sent_token = token.as_ref().map(|t| (t.name.to_owned(), t.value.clone()));
+    // Each parameter where the spec says it travels: the query, or the form body.
+    let request = op.request(dataworks_di::meta::API_VERSION, params.chain(sent_token));
 
     let runtime = runtime(&flags, &pinned)?;
     if flags.dry_run.dry_run {

@@ -1,42 +1,61 @@
-//! `dwdi validate` and `dwdi schema`: the JSON documents carried in strings (TaskParam,
-//! TaskContent, StartParam), checked before submission with the same validator the mock
-//! server uses.
+//! `dwdi validate` and `dwdi schema`: the JSON documents carried in strings (the kinds of
+//! the generated table `DOCUMENT_KINDS`: TaskParam, TaskContent, StartParam, …), checked
+//! before submission with the same validator the mock server uses. A document the spec adds
+//! is a kind here with no edit.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use dwdi_validate::{DocumentValidator, Problem, Report, Severity};
 
 use crate::exit::Exit;
 use crate::output;
 
-/// The documents dwdi knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DocumentKind {
-    /// GenerateDISyncTaskConfigForUpdating's TaskParam.
-    TaskParam,
-    /// The TaskContent QueryDISyncTaskConfigProcessResult returns (and UpdateDISyncTask takes).
-    TaskContent,
-    /// StartDISyncInstance's StartParam.
-    StartParam,
+/// A document dwdi knows, as tools name it (`task-param`, `batch-task-content`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentKind {
+    /// The kind: the schema file's stem.
+    pub kind: &'static str,
+    /// The document's name in the spec.
+    pub name: &'static str,
 }
 
 impl DocumentKind {
+    /// The kind named `kind`, if the generated table has it.
+    pub fn find(kind: &str) -> Option<Self> {
+        dataworks_di::meta::DOCUMENT_KINDS
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(kind, name, _)| DocumentKind { kind, name })
+    }
+
     /// The generated JSON Schema's text.
     pub fn schema(self) -> &'static str {
-        match self {
-            DocumentKind::TaskParam => dataworks_di::documents::TASK_PARAM_SCHEMA,
-            DocumentKind::TaskContent => dataworks_di::documents::TASK_CONTENT_SCHEMA,
-            DocumentKind::StartParam => dataworks_di::documents::START_PARAM_SCHEMA,
-        }
+        dataworks_di::meta::DOCUMENT_SCHEMAS
+            .iter()
+            .find(|(name, _)| *name == self.name)
+            .map(|(_, schema)| *schema)
+            .expect("the generated tables name the same documents")
     }
 
     /// The generated rules file's text (what dwdi checks beyond the schema).
     pub fn rules(self) -> &'static str {
-        match self {
-            DocumentKind::TaskParam => dataworks_di::documents::TASK_PARAM_RULES,
-            DocumentKind::TaskContent => dataworks_di::documents::TASK_CONTENT_RULES,
-            DocumentKind::StartParam => dataworks_di::documents::START_PARAM_RULES,
-        }
+        dataworks_di::meta::DOCUMENT_RULES
+            .iter()
+            .find(|(name, _)| *name == self.name)
+            .map(|(_, rules)| *rules)
+            .expect("the generated tables name the same documents")
     }
+}
+
+/// The parser of a kind argument: one of the table's kinds, each with its description in
+/// `--help`, and clap's own message (with the accepted kinds) for anything else.
+fn kind_parser() -> impl TypedValueParser<Value = DocumentKind> {
+    PossibleValuesParser::new(
+        dataworks_di::meta::DOCUMENT_KINDS
+            .iter()
+            .map(|(kind, _, description)| PossibleValue::new(*kind).help(*description)),
+    )
+    .map(|kind| DocumentKind::find(&kind).expect("the parser accepts only the table's kinds"))
 }
 
 /// Output formats for findings.
@@ -53,7 +72,7 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// The kind of document.
-    #[arg(value_enum)]
+    #[arg(value_parser = kind_parser())]
     pub kind: DocumentKind,
     /// The files to check; `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
@@ -70,7 +89,7 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The kind of document.
-    #[arg(value_enum)]
+    #[arg(value_parser = kind_parser())]
     pub kind: DocumentKind,
 }
 

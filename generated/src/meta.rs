@@ -1348,6 +1348,40 @@ pub static DOCUMENT_RULES: &[(&str, &str)] = &[
     ("TaskContent", super::documents::TASK_CONTENT_RULES),
     ("TaskParam", super::documents::TASK_PARAM_RULES),
 ];
+/// Every JSON document as tools name it (`dwdi validate <kind>`, the schema file's
+/// stem), sorted: (kind, document name, what it is).
+pub static DOCUMENT_KINDS: &[(&str, &str, &str)] = &[
+    (
+        "batch-task-content",
+        "BatchTaskContent",
+        "A batch synchronization job in script mode, as CreateDISyncTask and UpdateDISyncTask take it for batch tasks (DI_OFFLINE).",
+    ),
+    (
+        "create-task-param",
+        "CreateTaskParam",
+        "Settings of a task CreateDISyncTask creates: the folder it is stored in and the resource group that runs it.",
+    ),
+    (
+        "start-param",
+        "StartParam",
+        "Start-up settings of a real-time synchronization task: failover limits, the dirty-record limit and how each kind of DDL is handled.",
+    ),
+    (
+        "task-content",
+        "TaskContent",
+        "The generated real-time job configuration that QueryDISyncTaskConfigProcessResult returns, to pass on to CreateDISyncTask or UpdateDISyncTask.",
+    ),
+    (
+        "task-param",
+        "TaskParam",
+        "The JSON script naming the tables a real-time synchronization task synchronizes: the tables to add or drop (GenerateDISyncTaskConfigForUpdating), or the reader, its tables and the writer of a new task (GenerateDISyncTaskConfigForCreating).",
+    ),
+    (
+        "update-task-param",
+        "UpdateTaskParam",
+        "Settings of a task UpdateDISyncTask changes: the resource group that runs it.",
+    ),
+];
 /// The validator of a JSON document carried in a string, by document name: the one
 /// `dwdi validate` and the request builders use. Built once, on first use.
 pub fn document_validator(

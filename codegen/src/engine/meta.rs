@@ -19,6 +19,7 @@ use crate::model::{
     ValueType, Waiter, WaiterKind,
 };
 use crate::naming::CLIENT;
+use crate::schemas::schema_stem;
 
 /// The module's docs.
 pub(crate) fn module_docs() -> String {
@@ -507,6 +508,18 @@ fn document_checks(cx: &Cx<'_>) -> TokenStream {
     let names: Vec<_> = table.iter().map(|(n, _, _)| n).collect();
     let consts: Vec<_> = table.iter().map(|(_, c, _)| c).collect();
     let rule_consts: Vec<_> = table.iter().map(|(_, _, r)| r).collect();
+    // The kinds `dwdi validate` and `dwdi schema` take: each schema file's stem.
+    let mut kinds: Vec<(String, &String, &String)> = table
+        .iter()
+        .filter_map(|(name, _, _)| {
+            let doc = cx.spec.documents.get(*name)?;
+            Some((schema_stem(name), *name, &doc.description))
+        })
+        .collect();
+    kinds.sort();
+    let kinds = kinds
+        .iter()
+        .map(|(kind, name, description)| quote!((#kind, #name, #description)));
     let arms = table.iter().map(|(name, schema_const, rules_const)| {
         quote! {
             #name => {
@@ -522,6 +535,10 @@ fn document_checks(cx: &Cx<'_>) -> TokenStream {
         /// Every JSON document carried in a string, by name, with its rules file's text (what
         /// dwdi checks beyond the schema).
         pub static DOCUMENT_RULES: &[(&str, &str)] = &[#((#names, super::documents::#rule_consts)),*];
+
+        /// Every JSON document as tools name it (`dwdi validate <kind>`, the schema file's
+        /// stem), sorted: (kind, document name, what it is).
+        pub static DOCUMENT_KINDS: &[(&str, &str, &str)] = &[#(#kinds),*];
 
         /// The validator of a JSON document carried in a string, by document name: the one
         /// `dwdi validate` and the request builders use. Built once, on first use.
