@@ -37,6 +37,19 @@ pub fn decode_query(query: &str) -> Result<Vec<(String, String)>, String> {
     dwdi_wire_verify::form::decode(query, "query").map_err(|e| e.to_string())
 }
 
+/// The encoded text `name` travels in, and whether it is the form body (else the query), as
+/// the tables say.
+pub fn encoded_text_of<'a>(signed: &'a SignedRequest, action: &str, name: &str) -> (&'a str, bool) {
+    let in_body = dataworks_di::meta::operation(action)
+        .and_then(|op| op.param(name))
+        .is_some_and(|p| p.location == dwdi_runtime::describe::ParamLocation::Body);
+    if in_body {
+        (signed.body.as_deref().unwrap_or(""), true)
+    } else {
+        (signed.query(), false)
+    }
+}
+
 /// The credentials a case pins.
 pub fn credentials(pinned: &Pinned) -> Credentials {
     let creds = Credentials::new(
