@@ -694,7 +694,8 @@ fn role_type(role: Role) -> ValueType {
     match role {
         Role::Workspace | Role::Task | Role::Process => ValueType::Int64,
         Role::ObjectKind => ValueType::Enum,
-        Role::ProcessInput | Role::RunSettings => ValueType::JsonString,
+        Role::ProcessInput | Role::RunSettings | Role::TaskConfig => ValueType::JsonString,
+        Role::TaskName => ValueType::String,
     }
 }
 

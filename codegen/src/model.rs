@@ -500,6 +500,11 @@ pub enum Role {
     ProcessInput,
     /// The settings a task is run with (a jsonString parameter).
     RunSettings,
+    /// The job a task runs: what a call that creates or changes a task applies to it (a
+    /// jsonString parameter).
+    TaskConfig,
+    /// The name a call gives the task it creates (a string).
+    TaskName,
 }
 
 impl Role {
@@ -512,6 +517,8 @@ impl Role {
             Role::Process => "process",
             Role::ProcessInput => "processInput",
             Role::RunSettings => "runSettings",
+            Role::TaskConfig => "taskConfig",
+            Role::TaskName => "taskName",
         }
     }
 }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use dataworks_di::documents::{Connection, TaskContent, TaskParam};
+use dataworks_di::documents::{BatchTaskContent, Connection, TaskContent, TaskParam};
 use dataworks_di::types::{StepCategory, StepType};
 
 /// Reader and writer of a task: what a generated TaskContent is built around.
@@ -86,6 +86,90 @@ pub fn tables(param: &TaskParam) -> Vec<(Connection, Vec<Table>)> {
         }
     }
     out
+}
+
+/// The table names of `connections`, in order: `table` entries, then each database's
+/// `selectedTables` as `db.table`.
+fn connection_tables<'a>(connections: impl IntoIterator<Item = &'a Connection>) -> Vec<String> {
+    let mut out = Vec::new();
+    for conn in connections {
+        out.extend(conn.table.iter().flatten().cloned());
+        for sel in conn.selected_tables.iter().flatten() {
+            for schema in &sel.schema {
+                for info in &schema.table_infos {
+                    out.push(format!("{}.{}", sel.db_name, info.table));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The tables the reader of a (validated) real-time TaskContent synchronizes; none if it
+/// cannot be read.
+pub fn content_tables(task_content: &str) -> Vec<String> {
+    let Ok(doc) = serde_json::from_str::<TaskContent>(task_content) else {
+        return Vec::new();
+    };
+    connection_tables(
+        doc.steps
+            .iter()
+            .filter(|s| s.category == category(true))
+            .flat_map(|s| s.parameter.connection.iter().flatten()),
+    )
+}
+
+/// The tables the reader of a (validated) batch job reads; none if it cannot be read.
+pub fn batch_tables(content: &str) -> Vec<String> {
+    let Ok(doc) = serde_json::from_str::<BatchTaskContent>(content) else {
+        return Vec::new();
+    };
+    connection_tables(
+        doc.steps
+            .iter()
+            .filter(|s| s.category == category(true))
+            .flat_map(|s| s.parameter.connection.iter().flatten()),
+    )
+}
+
+/// The job of a new task, as GenerateDISyncTaskConfigForCreating's TaskParam describes it:
+/// the reader's and the writer's kinds and data sources, and the resource group; what it does
+/// not say is the default job's.
+pub fn creation_job(task_param: &str) -> Job {
+    let mut job = Job::default();
+    let Ok(param) = serde_json::from_str::<TaskParam>(task_param) else {
+        return job;
+    };
+    for step in &param.steps {
+        let reader = step.category == category(true);
+        if let Some(kind) = &step.step_type {
+            if reader {
+                job.reader = kind.clone();
+            } else {
+                job.writer = kind.clone();
+            }
+        }
+        let source = if reader {
+            step.parameter
+                .connection
+                .iter()
+                .flatten()
+                .find_map(|c| c.datasource.clone())
+        } else {
+            step.parameter.datasource.clone()
+        };
+        if let Some(source) = source {
+            if reader {
+                job.reader_datasource = source;
+            } else {
+                job.writer_datasource = source;
+            }
+        }
+    }
+    if let Some(group) = param.setting.and_then(|s| s.resource_group) {
+        job.resource_group = group;
+    }
+    job
 }
 
 /// The TaskContent for `task_param` (already validated) on a task named `name` with `job`;

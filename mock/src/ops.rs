@@ -4,18 +4,20 @@
 //! other member of an answer is the spec's example.
 
 use dataworks_di::meta::{
+    CREATE_DI_SYNC_TASK, GENERATE_DI_SYNC_TASK_CONFIG_FOR_CREATING,
     GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING, GET_DI_SYNC_INSTANCE_INFO,
     QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT, START_DI_SYNC_INSTANCE, STOP_DI_SYNC_INSTANCE,
+    UPDATE_DI_SYNC_TASK,
 };
 use dataworks_di::types::{ProcessStatus, RealtimeInstanceStatus as Rt, SolutionStatus, TaskType};
 use dwdi_runtime::describe::{OperationDesc, Role};
 use serde_json::Value;
 
-use crate::content::task_content;
+use crate::content::{batch_tables, content_tables, creation_job, task_content};
 use crate::data::{Data, missing};
 use crate::errors::{Failure, gateway};
 use crate::params::Params;
-use crate::state::{Pending, Process, Project, State};
+use crate::state::{BatchTask, Pending, Process, Project, RealtimeTask, State};
 
 /// The status a process reports while it runs. The pages document only its end states
 /// (success, fail); clients keep polling on any other value.
@@ -78,6 +80,14 @@ impl Call<'_> {
     fn kind(&self) -> TaskType {
         TaskType::from(self.text(Role::ObjectKind).unwrap_or_default())
     }
+
+    /// The idempotency token given, if the operation has one.
+    fn token(&self) -> Option<String> {
+        self.desc
+            .idempotency_token()
+            .and_then(|p| self.params.get(p.name))
+            .map(str::to_owned)
+    }
 }
 
 /// A behaviour: the answer's `Data` for a call, and what it does to the state.
@@ -89,7 +99,10 @@ const BEHAVIOURS: &[(&OperationDesc, Behaviour)] = &[
     (&START_DI_SYNC_INSTANCE, start),
     (&STOP_DI_SYNC_INSTANCE, stop),
     (&GENERATE_DI_SYNC_TASK_CONFIG_FOR_UPDATING, generate),
+    (&GENERATE_DI_SYNC_TASK_CONFIG_FOR_CREATING, generate_new),
     (&QUERY_DI_SYNC_TASK_CONFIG_PROCESS_RESULT, query),
+    (&CREATE_DI_SYNC_TASK, create),
+    (&UPDATE_DI_SYNC_TASK, update),
 ];
 
 /// Whether the mock has a behaviour for `action`.
@@ -222,11 +235,7 @@ fn stop(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
 fn generate(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
     let task = call.id(Role::Task)?;
     let kind = call.kind();
-    let token = call
-        .desc
-        .idempotency_token()
-        .and_then(|p| call.params.get(p.name))
-        .map(str::to_owned);
+    let token = call.token();
     let input = call.text(Role::ProcessInput).unwrap_or_default().to_owned();
     let polls = call.pace.process_polls.max(1);
     let next_id = state.next_process_id;
@@ -260,7 +269,7 @@ fn generate(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
         next_id,
         Process {
             task_type: kind,
-            task_id: task,
+            task_id: Some(task),
             polls_left: polls,
             status,
             task_content,
@@ -272,6 +281,145 @@ fn generate(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
     }
     state.next_process_id = next_id + 1;
     started(next_id)
+}
+
+/// GenerateDISyncTaskConfigForCreating: a process that generates the configuration of a new
+/// task (the reader, its tables and the writer the TaskParam names); no task exists yet.
+fn generate_new(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
+    let kind = call.kind();
+    let token = call.token();
+    let input = call.text(Role::ProcessInput).unwrap_or_default().to_owned();
+    let polls = call.pace.process_polls.max(1);
+    let next_id = state.next_process_id;
+    let project = project(call, state)?;
+    let started = |id: i64| {
+        let mut data = Data::outcome(call.desc, Ok(()))?;
+        data.set_role(Role::Process, id)?;
+        Ok(data)
+    };
+    if let Some(id) = token.as_ref().and_then(|t| project.client_tokens.get(t)) {
+        return started(*id);
+    }
+    let job = creation_job(&input);
+    let name = format!("new_task_{next_id}");
+    let (status, task_content, message) = match task_content(&input, &name, &job) {
+        Ok(c) => (ProcessStatus::Success, Some(c), None),
+        Err(m) => (ProcessStatus::Fail, None, Some(m)),
+    };
+    project.processes.insert(
+        next_id,
+        Process {
+            task_type: kind,
+            task_id: None,
+            polls_left: polls,
+            status,
+            task_content,
+            message,
+        },
+    );
+    if let Some(t) = token {
+        project.client_tokens.insert(t, next_id);
+    }
+    state.next_process_id = next_id + 1;
+    started(next_id)
+}
+
+/// CreateDISyncTask: a new task running the TaskContent (a real-time job, or a batch job for
+/// DI_OFFLINE), not started; the answer carries its id. A repeated ClientToken gets the task
+/// the first call made, and makes no other.
+fn create(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
+    let kind = call.kind();
+    let token = call.token();
+    let content = call.text(Role::TaskConfig).unwrap_or_default().to_owned();
+    let name = call.text(Role::TaskName).unwrap_or_default().to_owned();
+    let first_free = state.next_file_id;
+    let project = project(call, state)?;
+    let created = |id: i64| {
+        let mut data = Data::outcome(call.desc, Ok(()))?;
+        data.set_role(Role::Task, id)?;
+        Ok(data)
+    };
+    if let Some(id) = token.as_ref().and_then(|t| project.created.get(t)) {
+        return created(*id);
+    }
+    let mut id = first_free.max(1);
+    while project.has_file(id) {
+        id += 1;
+    }
+    match kind {
+        TaskType::DiOffline => {
+            let tables = batch_tables(&content);
+            project.batch_tasks.insert(
+                id,
+                BatchTask {
+                    name,
+                    content,
+                    tables,
+                },
+            );
+        }
+        TaskType::DiRealtime => {
+            let tables = content_tables(&content);
+            project.realtime_tasks.insert(
+                id,
+                RealtimeTask {
+                    name,
+                    status: Rt::Norun,
+                    pending: None,
+                    start_param: None,
+                    job: Default::default(),
+                    tables,
+                },
+            );
+        }
+        other => {
+            return Data::outcome(
+                call.desc,
+                Err(format!(
+                    "(mock) TaskType {} is accepted but the mock creates only real-time and batch tasks.",
+                    other.as_str()
+                )),
+            );
+        }
+    }
+    if let Some(t) = token {
+        project.created.insert(t, id);
+    }
+    state.next_file_id = id + 1;
+    created(id)
+}
+
+/// UpdateDISyncTask: the task now runs the TaskContent given; for a real-time task, the
+/// tables it synchronizes become those of the (generated) TaskContent. Nothing else changes
+/// a task's tables.
+fn update(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
+    let file = call.id(Role::Task)?;
+    let kind = call.kind();
+    let content = call.text(Role::TaskConfig).map(str::to_owned);
+    let project = project(call, state)?;
+    let missing = format!("fileId:[{file}] is invalid.");
+    let result = match kind {
+        TaskType::DiOffline => match project.batch_tasks.get_mut(&file) {
+            None => Err(missing),
+            Some(t) => {
+                if let Some(content) = content {
+                    t.tables = batch_tables(&content);
+                    t.content = content;
+                }
+                Ok(())
+            }
+        },
+        _ => match project.realtime_tasks.get_mut(&file) {
+            None => Err(missing),
+            Some(t) => {
+                if let Some(content) = content {
+                    t.tables = content_tables(&content);
+                }
+                Ok(())
+            }
+        },
+    };
+    Data::outcome(call.desc, result)
 }
 
 fn query(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {

@@ -132,7 +132,9 @@ pub fn check_values(desc: &OperationDesc, given: &[(String, String)]) -> Result<
 /// The answer lists at most [`MAX_LISTED_PROBLEMS`] problems and counts the rest.
 pub fn check_documents(desc: &OperationDesc, params: &Params) -> Result<(), Failure> {
     for p in desc.params {
-        let ParamKind::JsonString { document } = p.kind else {
+        // The document this call's parameter takes: its own, or the one another parameter
+        // chooses (a batch job for a batch task).
+        let Some(document) = p.document(params.pairs()) else {
             continue;
         };
         let Some(text) = params.get(p.name) else {
@@ -181,7 +183,7 @@ pub fn check_documents(desc: &OperationDesc, params: &Params) -> Result<(), Fail
 #[cfg(test)]
 mod tests {
     use dwdi_runtime::HttpMethod;
-    use dwdi_runtime::describe::{ErrorDesc, ParamDesc};
+    use dwdi_runtime::describe::{ErrorDesc, ParamDesc, ParamLocation};
 
     use super::*;
 
@@ -190,6 +192,8 @@ mod tests {
             name,
             required: true,
             kind,
+            location: ParamLocation::Query,
+            document_by: None,
             description: "",
             idempotency_token: false,
             role: None,

@@ -21,7 +21,7 @@ use dataworks_di::meta::OPERATIONS;
 use dataworks_di::types::{ProcessStatus, RealtimeInstanceStatus, SolutionStatus, TaskType};
 use dwdi_runtime::describe::{Role, strict_integer};
 
-use crate::content::{Job, task_content};
+use crate::content::{Job, batch_tables, task_content};
 
 /// Everything the mock knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +36,9 @@ pub struct State {
     /// The id the next asynchronous process gets.
     #[serde(default = "first_process_id")]
     pub next_process_id: i64,
+    /// The id the next task CreateDISyncTask creates gets (or the first free one after it).
+    #[serde(default = "first_process_id")]
+    pub next_file_id: i64,
 }
 
 fn first_process_id() -> i64 {
@@ -88,6 +91,34 @@ pub struct Project {
     /// ClientToken to the process it started.
     #[serde(default)]
     pub client_tokens: BTreeMap<String, i64>,
+    /// Batch synchronization tasks (TaskType DI_OFFLINE) by file id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub batch_tasks: BTreeMap<i64, BatchTask>,
+    /// ClientToken to the task a create call made with it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub created: BTreeMap<String, i64>,
+}
+
+impl Project {
+    /// Whether a task, solution or batch task has the id `id`.
+    pub fn has_file(&self, id: i64) -> bool {
+        self.realtime_tasks.contains_key(&id)
+            || self.solutions.contains_key(&id)
+            || self.batch_tasks.contains_key(&id)
+    }
+}
+
+/// A batch synchronization task: the script it runs (a BatchTaskContent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BatchTask {
+    /// Its name.
+    pub name: String,
+    /// The job it runs, as last created or updated.
+    pub content: String,
+    /// The tables its reader reads, read off `content`.
+    #[serde(default)]
+    pub tables: Vec<String>,
 }
 
 /// A real-time synchronization task.
@@ -108,6 +139,10 @@ pub struct RealtimeTask {
     /// Where it reads and writes.
     #[serde(default)]
     pub job: Job,
+    /// The tables it synchronizes: those of the TaskContent it was created with or last
+    /// updated with (a generated configuration changes nothing until it is applied).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<String>,
 }
 
 /// A state change under way.
@@ -137,8 +172,9 @@ pub struct Solution {
 pub struct Process {
     /// The TaskType it was started for.
     pub task_type: TaskType,
-    /// The task or solution it updates.
-    pub task_id: i64,
+    /// The task or solution it updates; none for a process that configures a new task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
     /// Queries left that report it still running.
     pub polls_left: u32,
     /// Its outcome once finished.
@@ -244,13 +280,14 @@ impl State {
         let job = Job::default();
         let name = |id: i64| format!("realtime_task_{id}");
         let mut project = Project::default();
-        for id in example_ids(Role::Task) {
+        for id in example_task_ids(false) {
             let task = RealtimeTask {
                 name: name(id),
                 status: RealtimeInstanceStatus::Run,
                 pending: None,
                 start_param: None,
                 job: job.clone(),
+                tables: Vec::new(),
             };
             project.realtime_tasks.insert(id, task);
             let solution = Solution {
@@ -259,14 +296,20 @@ impl State {
             };
             project.solutions.insert(id, solution);
         }
-        let first_task = example_ids(Role::Task).into_iter().next().unwrap_or(1);
-        let content = example_texts(|p| p.role == Some(Role::ProcessInput))
+        let first_task = example_task_ids(false).into_iter().next().unwrap_or(1);
+        // The process examples follow change an existing task (the ones with a task to change).
+        let content = OPERATIONS
+            .iter()
+            .filter(|op| op.param_with(Role::Task).is_some())
+            .filter_map(|op| op.param_with(Role::ProcessInput)?.example)
+            .map(str::to_owned)
+            .collect::<BTreeSet<_>>()
             .into_iter()
             .find_map(|input| task_content(&input, &name(first_task), &job).ok());
         for (id, task_type) in example_processes() {
             let process = Process {
                 task_type,
-                task_id: first_task,
+                task_id: Some(first_task),
                 polls_left: 0,
                 status: ProcessStatus::Success,
                 task_content: content.clone(),
@@ -275,12 +318,32 @@ impl State {
             project.processes.insert(id, process);
         }
         if let Some(first) = project.processes.keys().next().copied() {
-            for token in example_texts(|p| p.idempotency_token) {
+            for token in example_tokens(true) {
                 project.client_tokens.insert(token, first);
             }
         }
+        // The batch task each example that changes one names, running the example's job.
+        for (id, content) in example_batch_tasks() {
+            let tables = batch_tables(&content);
+            let name = format!("batch_task_{id}");
+            project.batch_tasks.insert(
+                id,
+                BatchTask {
+                    name,
+                    content,
+                    tables,
+                },
+            );
+        }
         let workspaces: Vec<i64> = example_ids(Role::Workspace).into_iter().collect();
         let next_process_id = project.processes.keys().last().map_or(1, |id| id + 1);
+        let next_file_id = project
+            .realtime_tasks
+            .keys()
+            .chain(project.batch_tasks.keys())
+            .chain(project.solutions.keys())
+            .max()
+            .map_or(1, |id| id + 1);
         let mut projects: BTreeMap<i64, Project> =
             workspaces.iter().map(|id| (*id, project.clone())).collect();
         let mut restricted = Project::default();
@@ -292,6 +355,7 @@ impl State {
                 pending: None,
                 start_param: None,
                 job,
+                tables: Vec::new(),
             },
         );
         projects.insert(20000, restricted);
@@ -312,6 +376,7 @@ impl State {
             ],
             projects,
             next_process_id,
+            next_file_id,
         }
     }
 }
@@ -327,6 +392,50 @@ fn example_texts(pick: impl Fn(&dwdi_runtime::describe::ParamDesc) -> bool) -> B
 }
 
 /// The example ids of the parameters playing `role`.
+/// The idempotency tokens of the examples of operations that start a process (`process`) or
+/// that do not.
+fn example_tokens(process: bool) -> BTreeSet<String> {
+    OPERATIONS
+        .iter()
+        .filter(|op| op.field_with(Role::Process).is_some() == process)
+        .filter_map(|op| op.idempotency_token()?.example.map(str::to_owned))
+        .collect()
+}
+
+/// Whether an operation's example is about a batch task.
+fn batch_example(op: &dwdi_runtime::describe::OperationDesc) -> bool {
+    op.param_with(Role::ObjectKind)
+        .and_then(|p| p.example)
+        .is_some_and(|k| TaskType::from(k) == TaskType::DiOffline)
+}
+
+/// The task ids of the examples about batch tasks (`batch`) or about the others.
+fn example_task_ids(batch: bool) -> BTreeSet<i64> {
+    OPERATIONS
+        .iter()
+        .filter(|op| batch_example(op) == batch)
+        .filter_map(|op| op.param_with(Role::Task)?.example)
+        .filter_map(strict_integer)
+        .collect()
+}
+
+/// (id, job) of every example that changes a batch task: its task id and its job.
+fn example_batch_tasks() -> BTreeMap<i64, String> {
+    let mut out = BTreeMap::new();
+    for op in OPERATIONS {
+        let batch = batch_example(op);
+        let id = op
+            .param_with(Role::Task)
+            .and_then(|p| p.example)
+            .and_then(strict_integer);
+        let job = op.param_with(Role::TaskConfig).and_then(|p| p.example);
+        if let (true, Some(id), Some(job)) = (batch, id, job) {
+            out.entry(id).or_insert_with(|| job.to_owned());
+        }
+    }
+    out
+}
+
 fn example_ids(role: Role) -> BTreeSet<i64> {
     example_texts(|p| p.role == Some(role))
         .iter()

@@ -71,6 +71,10 @@ pub enum Role {
     ProcessInput,
     /// The settings a task is run with.
     RunSettings,
+    /// The job a task runs: what a call that creates or changes a task applies to it.
+    TaskConfig,
+    /// The name a call gives the task it creates.
+    TaskName,
 }
 
 /// Where an answer's `Data` reports the outcome of the call itself (e.g. `Status: "fail"`

@@ -340,6 +340,8 @@ fn role(cx: &Cx<'_>, role: Option<Role>) -> TokenStream {
         Some(Role::Process) => quote!(Process),
         Some(Role::ProcessInput) => quote!(ProcessInput),
         Some(Role::RunSettings) => quote!(RunSettings),
+        Some(Role::TaskConfig) => quote!(TaskConfig),
+        Some(Role::TaskName) => quote!(TaskName),
     };
     quote!(::std::option::Option::Some(#rt::describe::Role::#variant))
 }
