@@ -1,13 +1,16 @@
-//! `dwdi demo`: the whole flow against the embedded mock, through the generated client with
-//! real signing: Get → Generate (add a table) → wait for the process → Stop → Start with a
-//! StartParam → wait until RUN → Get; and one mistake caught before anything is sent.
+//! `dwdi demo`: the whole task lifecycle against the embedded mock, through the generated
+//! client with real signing: configure a new task (GenerateDISyncTaskConfigForCreating, Query),
+//! create it, start it, stop it, configure a change (GenerateDISyncTaskConfigForUpdating,
+//! Query), apply it with UpdateDISyncTask (the task's tables shown before and after) and start
+//! it again; a batch task created from its script and updated; and one mistake caught before
+//! anything is sent.
 
 use std::fmt::Display;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use dataworks_di::Client;
-use dataworks_di::documents::StartParam;
+use dataworks_di::documents::{BatchTaskContent, StartParam};
 use dataworks_di::types::{GetDiSyncInstanceInfoStatus as Status, TaskType};
 use dwdi_mock::{MockConfig, MockServer};
 use dwdi_runtime::{Credentials, WaiterConfig};
@@ -20,7 +23,6 @@ use crate::exit::Exit;
 pub struct DemoArgs {}
 
 const PROJECT: i64 = 10000;
-const TASK: i64 = 100;
 
 /// Runs `dwdi demo`.
 pub fn run(_args: DemoArgs) -> Exit {
@@ -82,90 +84,123 @@ async fn flow() -> Result<(), Box<dyn std::error::Error>> {
         max_wait: Duration::from_secs(30),
         jitter: false,
     };
-    let get = || {
-        client
-            .get_di_sync_instance_info()
-            .project_id(PROJECT)
-            .task_type(TaskType::DiRealtime)
-            .file_id(TASK)
+    let project = |server: &MockServer| {
+        server
+            .mock()
+            .state()
+            .projects
+            .get(&PROJECT)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let realtime_tables = |server: &MockServer, id: i64| {
+        project(server)
+            .realtime_tasks
+            .get(&id)
+            .map(|t| t.tables.clone())
+            .unwrap_or_default()
     };
 
+    let new_task = r#"{"type":"realtime","version":"1.0","setting":{"resourceGroup":"S_res_group_demo"},"steps":[{"category":"reader","name":"Reader","stepType":"mysql","parameter":{"connection":[{"datasource":"shop","table":["orders"]}]}},{"category":"writer","name":"Writer","stepType":"odps","parameter":{"datasource":"warehouse"}}]}"#;
     let t = step(
         "1",
-        "GetDISyncInstanceInfo ProjectId=10000 TaskType=DI_REALTIME FileId=100",
-    );
-    let out = get().send().await?;
-    done(t, json(&out.data));
-
-    let task_param = r#"{"steps":[{"category":"reader","name":"Reader","parameter":{"connection":[{"table":["xyx","orders"]}]}}]}"#;
-    let t = step(
-        "2",
         &format!(
-            "GenerateDISyncTaskConfigForUpdating TaskId=100 (add table \"orders\") TaskParam={task_param}"
+            "GenerateDISyncTaskConfigForCreating (MySQL table \"orders\" to MaxCompute) TaskParam={new_task}"
         ),
     );
     let generated = client
-        .generate_di_sync_task_config_for_updating()
+        .generate_di_sync_task_config_for_creating()
         .project_id(PROJECT)
         .task_type(TaskType::DiRealtime)
-        .task_param(task_param)
+        .task_param(new_task)
         .client_token(dwdi_runtime::client_token())
-        .task_id(TASK)
         .send()
         .await?;
     done(t, json(&generated.data));
     let process = generated
         .data
         .process_id
-        .ok_or("GenerateDISyncTaskConfigForUpdating returned no ProcessId")?;
+        .ok_or("GenerateDISyncTaskConfigForCreating returned no ProcessId")?;
 
     let t = step(
-        "3",
+        "2",
         &format!(
             "QueryDISyncTaskConfigProcessResult AsyncProcessId={process}, polled until success or fail"
         ),
     );
-    let content = client
-        .query_di_sync_task_config_process_result()
+    let content = wait_for_content(&client, process, &waiter).await?;
+    done(t, describe_content(&content)?);
+
+    let create_param = r#"{"FileFolderPath":"flows/demo/di","ResourceGroup":"S_res_group_demo"}"#;
+    let t = step(
+        "3",
+        &format!(
+            "CreateDISyncTask TaskType=DI_REALTIME TaskName=orders_to_odps TaskParam={create_param} TaskContent=<the configuration above, in the form body>"
+        ),
+    );
+    let created = client
+        .create_di_sync_task()
         .project_id(PROJECT)
         .task_type(TaskType::DiRealtime)
-        .async_process_id(process)
-        .wait_for_config_process(&waiter)
+        .task_content(content.as_str())
+        .task_param(create_param)
+        .task_name("orders_to_odps")
+        .client_token(dwdi_runtime::client_token())
+        .send()
         .await?;
-    let problems = DocumentValidator::new(
-        dataworks_di::documents::TASK_CONTENT_SCHEMA,
-        dataworks_di::documents::TASK_CONTENT_RULES,
-    )?
-    .validate(&content, false);
-    let doc: dataworks_di::documents::TaskContent = serde_json::from_str(&content)?;
-    let tables: Vec<String> = doc
-        .steps
-        .iter()
-        .flat_map(|s| s.parameter.connection.iter().flatten())
-        .flat_map(|c| c.table.iter().flatten().cloned())
-        .collect();
+    done(t, json(&created.data));
+    let task = created
+        .data
+        .file_id
+        .ok_or("CreateDISyncTask returned no FileId")?;
+    println!(
+        "    task {task} synchronizes tables {:?}",
+        realtime_tables(&server, task)
+    );
+    let get = || {
+        client
+            .get_di_sync_instance_info()
+            .project_id(PROJECT)
+            .task_type(TaskType::DiRealtime)
+            .file_id(task)
+    };
+
+    let start_param: StartParam = serde_json::from_str(
+        r#"{"failoverLimit":{"count":10,"interval":30},"errorLimit":{"record":0},"ddlMarkMap":{"ADDCOLUMN":"NORMAL","DROPTABLE":"WARNING"}}"#,
+    )?;
+    let start = || {
+        client
+            .start_di_sync_instance()
+            .project_id(PROJECT)
+            .task_type(TaskType::DiRealtime)
+            .file_id(task)
+            .start_param(&start_param)
+    };
+    let t = step(
+        "4",
+        &format!(
+            "StartDISyncInstance FileId={task} StartParam={}, then GetDISyncInstanceInfo polled until Status is RUN",
+            json(&start_param)
+        ),
+    );
+    let started = start().send().await?;
+    let running = get()
+        .wait_until_instance_status(Status::Run, &waiter)
+        .await?;
     done(
         t,
-        format!(
-            "success: TaskContent of {} bytes, tables {tables:?}, {} against the TaskContent schema",
-            content.len(),
-            if problems.is_empty() {
-                "valid".to_owned()
-            } else {
-                format!("{} problem(s)", problems.len())
-            }
-        ),
+        format!("{} then {}", json(&started.data), json(&running.data)),
     );
 
     let t = step(
-        "4",
-        "StopDISyncInstance ProjectId=10000 TaskType=DI_REALTIME FileId=100, then wait until PAUSE",
+        "5",
+        &format!("StopDISyncInstance FileId={task}, then wait until PAUSE"),
     );
     let stopped = client
         .stop_di_sync_instance()
         .project_id(PROJECT)
         .task_type(TaskType::DiRealtime)
-        .file_id(TASK)
+        .file_id(task)
         .send()
         .await?;
     let paused = get()
@@ -176,44 +211,111 @@ async fn flow() -> Result<(), Box<dyn std::error::Error>> {
         format!("{} then {}", json(&stopped.data), json(&paused.data)),
     );
 
-    let start_param: StartParam = serde_json::from_str(
-        r#"{"failoverLimit":{"count":10,"interval":30},"errorLimit":{"record":0},"ddlMarkMap":{"ADDCOLUMN":"NORMAL","DROPTABLE":"WARNING"}}"#,
-    )?;
+    let more = r#"{"steps":[{"category":"reader","name":"Reader","parameter":{"connection":[{"table":["orders","customers"]}]}}]}"#;
     let t = step(
-        "5",
+        "6",
         &format!(
-            "StartDISyncInstance FileId=100 StartParam={}",
-            json(&start_param)
+            "GenerateDISyncTaskConfigForUpdating TaskId={task} (add table \"customers\") TaskParam={more}, then Query until done"
         ),
     );
-    let started = client
-        .start_di_sync_instance()
+    let generated = client
+        .generate_di_sync_task_config_for_updating()
         .project_id(PROJECT)
         .task_type(TaskType::DiRealtime)
-        .file_id(TASK)
-        .start_param(&start_param)
+        .task_param(more)
+        .client_token(dwdi_runtime::client_token())
+        .task_id(task)
         .send()
         .await?;
-    done(t, json(&started.data));
+    let process = generated
+        .data
+        .process_id
+        .ok_or("GenerateDISyncTaskConfigForUpdating returned no ProcessId")?;
+    let new_content = wait_for_content(&client, process, &waiter).await?;
+    done(t, describe_content(&new_content)?);
+    println!(
+        "    before UpdateDISyncTask, task {task} still synchronizes tables {:?}",
+        realtime_tables(&server, task)
+    );
 
-    let t = step("6", "GetDISyncInstanceInfo, polled until Status is RUN");
+    let t = step(
+        "7",
+        &format!(
+            "UpdateDISyncTask TaskType=DI_REALTIME FileId={task} TaskContent=<the new configuration>"
+        ),
+    );
+    let updated = client
+        .update_di_sync_task()
+        .project_id(PROJECT)
+        .task_type(TaskType::DiRealtime)
+        .task_content(new_content.as_str())
+        .file_id(task)
+        .send()
+        .await?;
+    done(t, json(&updated.data));
+    println!(
+        "    after UpdateDISyncTask, task {task} synchronizes tables {:?}",
+        realtime_tables(&server, task)
+    );
+
+    let t = step(
+        "8",
+        &format!("StartDISyncInstance FileId={task} again, polled until RUN"),
+    );
+    start().send().await?;
     let running = get()
         .wait_until_instance_status(Status::Run, &waiter)
         .await?;
     done(t, json(&running.data));
 
+    let batch_tables = |server: &MockServer, id: i64| {
+        project(server)
+            .batch_tasks
+            .get(&id)
+            .map(|t| t.tables.clone())
+            .unwrap_or_default()
+    };
     let t = step(
-        "7",
-        "GetDISyncInstanceInfo ProjectId=10000 TaskType=DI_REALTIME FileId=100",
+        "9",
+        "CreateDISyncTask TaskType=DI_OFFLINE: a batch task from its script-mode job (MySQL \"orders\" to MaxCompute)",
     );
-    let out = get().send().await?;
-    done(
-        t,
-        format!(
-            "{} (RequestId {})",
-            json(&out.data),
-            out.request_id.unwrap_or_default()
+    let batch = client
+        .create_di_sync_task()
+        .project_id(PROJECT)
+        .task_type(TaskType::DiOffline)
+        .task_content(&batch_job(&["orders"])?)
+        .task_param(create_param)
+        .task_name("orders_daily")
+        .client_token(dwdi_runtime::client_token())
+        .send()
+        .await?;
+    done(t, json(&batch.data));
+    let batch = batch
+        .data
+        .file_id
+        .ok_or("CreateDISyncTask returned no FileId")?;
+    println!(
+        "    batch task {batch} reads tables {:?}",
+        batch_tables(&server, batch)
+    );
+    let t = step(
+        "10",
+        &format!(
+            "UpdateDISyncTask TaskType=DI_OFFLINE FileId={batch} with a job that also reads \"refunds\""
         ),
+    );
+    let updated = client
+        .update_di_sync_task()
+        .project_id(PROJECT)
+        .task_type(TaskType::DiOffline)
+        .task_content(&batch_job(&["orders", "refunds"])?)
+        .file_id(batch)
+        .send()
+        .await?;
+    done(t, json(&updated.data));
+    println!(
+        "    batch task {batch} now reads tables {:?} (batch tasks are not started with StartDISyncInstance)",
+        batch_tables(&server, batch)
     );
 
     let mistake =
@@ -233,6 +335,65 @@ async fn flow() -> Result<(), Box<dyn std::error::Error>> {
     println!("    nothing was sent (`dwdi validate task-param FILE` runs the same check)");
 
     server.shutdown().await?;
-    println!("\ndone: the flow ran end to end against the local mock");
+    println!("\ndone: the lifecycle ran end to end against the local mock");
     Ok(())
+}
+
+/// Polls the configuration process until it ends: the generated TaskContent.
+async fn wait_for_content(
+    client: &Client,
+    process: i64,
+    waiter: &WaiterConfig,
+) -> Result<String, Box<dyn std::error::Error>> {
+    Ok(client
+        .query_di_sync_task_config_process_result()
+        .project_id(PROJECT)
+        .task_type(TaskType::DiRealtime)
+        .async_process_id(process)
+        .wait_for_config_process(waiter)
+        .await?)
+}
+
+/// A generated TaskContent in one line: its size, the tables its reader names, and whether it
+/// is valid.
+fn describe_content(content: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let problems = DocumentValidator::new(
+        dataworks_di::documents::TASK_CONTENT_SCHEMA,
+        dataworks_di::documents::TASK_CONTENT_RULES,
+    )?
+    .validate(content, false);
+    let doc: dataworks_di::documents::TaskContent = serde_json::from_str(content)?;
+    let tables: Vec<String> = doc
+        .steps
+        .iter()
+        .flat_map(|s| s.parameter.connection.iter().flatten())
+        .flat_map(|c| c.table.iter().flatten().cloned())
+        .collect();
+    Ok(format!(
+        "success: TaskContent of {} bytes, tables {tables:?}, {} against the TaskContent schema",
+        content.len(),
+        if problems.is_empty() {
+            "valid".to_owned()
+        } else {
+            format!("{} problem(s)", problems.len())
+        }
+    ))
+}
+
+/// A batch job in script mode reading `tables` from MySQL into MaxCompute, built as the typed
+/// `BatchTaskContent`.
+fn batch_job(tables: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
+    let job: BatchTaskContent = serde_json::from_value(serde_json::json!({
+        "type": "job", "version": "2.0",
+        "steps": [
+            {"stepType": "mysql", "category": "reader", "name": "Reader",
+             "parameter": {"datasource": "shop", "column": ["id", "amount"],
+                           "connection": [{"datasource": "shop", "table": tables}]}},
+            {"stepType": "odps", "category": "writer", "name": "Writer",
+             "parameter": {"datasource": "warehouse", "table": "orders_daily", "column": ["id", "amount"]}}
+        ],
+        "setting": {"errorLimit": {"record": "0"}, "speed": {"concurrent": 2, "throttle": false}},
+        "order": {"hops": [{"from": "Reader", "to": "Writer"}]}
+    }))?;
+    Ok(serde_json::to_string(&job)?)
 }

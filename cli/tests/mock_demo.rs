@@ -19,12 +19,18 @@ fn demo_walks_the_whole_flow_and_exits_0() {
         String::from_utf8_lossy(&out.stderr)
     );
     for expected in [
-        "[1] GetDISyncInstanceInfo",
-        "[2] GenerateDISyncTaskConfigForUpdating",
-        "tables [\"xyx\", \"orders\"], valid against the TaskContent schema",
+        "[1] GenerateDISyncTaskConfigForCreating",
+        "tables [\"orders\"], valid against the TaskContent schema",
+        "[3] CreateDISyncTask",
+        "{\"Status\":\"success\"} then {\"Status\":\"RUN\"",
         "{\"Status\":\"success\"} then {\"Status\":\"PAUSE\"",
-        "[5] StartDISyncInstance",
-        "[6] GetDISyncInstanceInfo, polled until Status is RUN",
+        "tables [\"orders\", \"customers\"], valid against the TaskContent schema",
+        "still synchronizes tables [\"orders\"]\n",
+        "[7] UpdateDISyncTask",
+        "synchronizes tables [\"orders\", \"customers\"]\n",
+        "[8] StartDISyncInstance",
+        "[9] CreateDISyncTask TaskType=DI_OFFLINE",
+        "now reads tables [\"orders\", \"refunds\"]",
         "did you mean `connection`?",
         "nothing was sent",
     ] {

@@ -131,10 +131,7 @@ async fn a_real_time_task_is_configured_created_run_reconfigured_and_updated() {
             .task_type(TaskType::DiRealtime)
             .file_id(id)
     };
-    assert_eq!(
-        get().send().await.expect("Get").data.status,
-        Status::Norun
-    );
+    assert_eq!(get().send().await.expect("Get").data.status, Status::Norun);
     let start = || {
         client
             .start_di_sync_instance()
