@@ -40,9 +40,12 @@ fn decode(pairs: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// (action, parameter, where it travels, the call's parameters).
+type BigCall = (String, &'static str, ParamLocation, Vec<(String, String)>);
+
 /// Every JSON parameter with an example, in every operation: (action, parameter, the example
 /// call with that parameter's document grown past what a URL can carry).
-fn big_documents() -> Vec<(String, &'static str, ParamLocation, Vec<(String, String)>)> {
+fn big_documents() -> Vec<BigCall> {
     let spec = &spec::loaded().spec;
     let mut out = Vec::new();
     for (action, op) in &spec.operations {
