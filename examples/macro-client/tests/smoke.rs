@@ -29,11 +29,14 @@ fn the_expansion_describes_every_operation_of_the_spec() {
     assert_eq!(
         actions,
         [
+            "CreateDISyncTask",
+            "GenerateDISyncTaskConfigForCreating",
             "GenerateDISyncTaskConfigForUpdating",
             "GetDISyncInstanceInfo",
             "QueryDISyncTaskConfigProcessResult",
             "StartDISyncInstance",
             "StopDISyncInstance",
+            "UpdateDISyncTask",
         ]
     );
     assert!(operation("NoSuchAction").is_none());
