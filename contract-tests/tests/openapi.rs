@@ -130,7 +130,20 @@ fn check_param(d: &Value, desc: &OperationDesc, op: &Value) {
                 assert_eq!(texts(&schema["enum"]), accepts, "{at}: accepted values");
             }
             ParamKind::JsonString { document } => {
-                assert_eq!(resolve(d, &schema)["title"], document, "{at}: document");
+                // Its document, or each document another parameter's value may choose.
+                let mut want: Vec<&str> = vec![document];
+                for (_, chosen) in p.document_by.iter().flat_map(|by| by.cases) {
+                    if !want.contains(chosen) {
+                        want.push(*chosen);
+                    }
+                }
+                let described: Vec<Value> = match schema.get("anyOf") {
+                    Some(any) => any.as_array().cloned().unwrap_or_default(),
+                    None => vec![schema.clone()],
+                };
+                let titles: Vec<&Value> =
+                    described.iter().map(|s| &resolve(d, s)["title"]).collect();
+                assert_eq!(titles, want, "{at}: documents");
             }
             ParamKind::String => assert_eq!(schema["type"], "string", "{at}"),
             ParamKind::Boolean => assert_eq!(schema["type"], "boolean", "{at}"),

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::protocol::{ACTION_HEADER, FORM_MEDIA_TYPE, VERSION_HEADER};
-use super::schema::{component_ref, document_component, param_example, param_schema};
+use super::schema::{param_document_schema, param_example, param_schema};
 use crate::model::{Location, Operation, Param, Spec, ValueType};
 use crate::naming::NamePlan;
 
@@ -91,13 +91,10 @@ fn query_parameter(spec: &Spec, plan: &NamePlan, wire: &str, param: &Param) -> V
     m.insert("required".into(), json!(param.required));
     m.insert("description".into(), json!(param.description));
     let example = param_example(spec, param);
-    match (param.ty, param.document.as_deref()) {
+    match (param.ty, param_document_schema(plan, param)) {
         (ValueType::JsonString, Some(document)) => {
             let mut media = Map::new();
-            media.insert(
-                "schema".into(),
-                component_ref(&document_component(plan, document)),
-            );
+            media.insert("schema".into(), document);
             // The page's example is the document's text; tools want the document.
             if let Some(doc) = example
                 .as_ref()

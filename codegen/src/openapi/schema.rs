@@ -77,16 +77,49 @@ fn rewrite_refs(plan: &NamePlan, value: &mut Value) {
     }
 }
 
+/// The schema of a parameter's JSON document: its document's component, or, where another
+/// parameter's value chooses the document (`documentBy`, e.g. CreateDISyncTask's TaskContent
+/// by TaskType), any of those documents (OpenAPI cannot make one parameter's schema depend on
+/// another's value; the description says which value takes which).
+pub fn param_document_schema(plan: &NamePlan, param: &Param) -> Option<Value> {
+    let document = param.document.as_deref()?;
+    let Some(by) = &param.document_by else {
+        return Some(component_ref(&document_component(plan, document)));
+    };
+    let mut names = vec![document];
+    for chosen in by.cases.values() {
+        if !names.contains(&chosen.as_str()) {
+            names.push(chosen);
+        }
+    }
+    if names.len() == 1 {
+        return Some(component_ref(&document_component(plan, document)));
+    }
+    let mut which: Vec<String> = by
+        .cases
+        .iter()
+        .map(|(value, chosen)| {
+            format!("{}={value}: {}", by.param, document_component(plan, chosen))
+        })
+        .collect();
+    which.push(format!("otherwise: {}", document_component(plan, document)));
+    let refs: Vec<Value> = names
+        .iter()
+        .map(|name| component_ref(&document_component(plan, name)))
+        .collect();
+    Some(json!({
+        "anyOf": refs,
+        "description": format!("The document {} chooses ({}).", by.param, which.join("; ")),
+    }))
+}
+
 /// A JSON document carried in a string: a string whose content is the document.
-fn json_string(plan: &NamePlan, document: Option<&str>) -> Value {
+fn json_string(content: Option<Value>) -> Value {
     let mut m = Map::new();
     m.insert("type".into(), json!("string"));
     m.insert("contentMediaType".into(), json!("application/json"));
-    if let Some(document) = document {
-        m.insert(
-            "contentSchema".into(),
-            component_ref(&document_component(plan, document)),
-        );
+    if let Some(content) = content {
+        m.insert("contentSchema".into(), content);
     }
     Value::Object(m)
 }
@@ -117,7 +150,7 @@ pub fn param_schema(spec: &Spec, plan: &NamePlan, param: &Param) -> Value {
                 m.insert("x-enumDescriptions".into(), Value::Object(meanings));
             }
         }
-        ValueType::JsonString => return json_string(plan, param.document.as_deref()),
+        ValueType::JsonString => return json_string(param_document_schema(plan, param)),
         // Objects and arrays travel as text, as the runtime sends them.
         ValueType::String | ValueType::Object | ValueType::Array => {
             m.insert("type".into(), json!("string"));
@@ -169,7 +202,11 @@ pub fn answer_schema(spec: &Spec, plan: &NamePlan, field: &Field) -> Value {
             "string"
         }
         ValueType::JsonString => {
-            if let Value::Object(s) = json_string(plan, field.document.as_deref()) {
+            let content = field
+                .document
+                .as_deref()
+                .map(|d| component_ref(&document_component(plan, d)));
+            if let Value::Object(s) = json_string(content) {
                 rest.extend(s.into_iter().filter(|(k, _)| k != "type"));
             }
             "string"

@@ -126,14 +126,12 @@ fn examples_fit_their_schemas() {
                 }
                 for media in p["content"].as_object().into_iter().flatten() {
                     if let Some(example) = media.1.get("example") {
-                        let name = media.1["schema"]["$ref"]
-                            .as_str()
-                            .and_then(|r| r.rsplit('/').next())
-                            .unwrap();
-                        assert!(
-                            component_validator(&d, name).is_valid(example),
-                            "{at}: {example}"
-                        );
+                        let schema = json!({
+                            "allOf": [media.1["schema"]],
+                            "components": d["components"],
+                        });
+                        let v = jsonschema::draft202012::new(&schema).unwrap();
+                        assert!(v.is_valid(example), "{at}: {example}");
                     }
                 }
             }
