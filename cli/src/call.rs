@@ -9,9 +9,7 @@
 //! once, before the runtime's retry loop, so every attempt carries the same token and an
 //! answer lost after the service acted cannot make it act twice.
 
-use dwdi_runtime::{
-    AcsDate, FixedClock, FixedNonce, RetryPolicy, Runtime, Timeouts, sign,
-};
+use dwdi_runtime::{AcsDate, FixedClock, FixedNonce, RetryPolicy, Runtime, Timeouts, sign};
 
 use crate::cli::{self, CallArgs, CallFlags, ConnectionArgs, WaitArgs};
 use crate::exit::Exit;

@@ -226,6 +226,8 @@ mod tests {
                 name: "Force",
                 required: false,
                 kind: ParamKind::Boolean,
+                location: dwdi_runtime::describe::ParamLocation::Query,
+                document_by: None,
                 description: "Whether to force it.",
                 idempotency_token: false,
                 role: None,
