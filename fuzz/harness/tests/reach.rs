@@ -111,3 +111,14 @@ fn an_error_answer_is_the_typed_error_with_its_secret_scrubbed() {
         other => panic!("an error expected, got {other:?}"),
     }
 }
+
+#[test]
+fn a_secret_the_request_carried_may_be_quoted_back() {
+    // The STS key (1), V2, with a parameter named `Signature`: the mock checks that one,
+    // refuses the call and quotes its string to sign, STS token included. The token was in
+    // the request's URL (the Debug form of the signed request hides it): no leak.
+    let mut c = call(1, true, true);
+    c.params.push(("Signature".into(), "10000".into()));
+    let r = reply(&c.to_input());
+    assert!(r.body.contains(dwdi_mock::DEFAULT_STS_TOKEN), "{}", r.body);
+}
