@@ -134,6 +134,44 @@ fn generate_with_wait_prints_the_final_task_content() {
     assert_eq!(out.stderr, "");
 }
 
+/// Every operation that starts a process the terminal waiter follows (both Generate operations
+/// today), read from the generated waiter table: `--wait` polls it to the end and prints the
+/// TaskContent. Each is called with its required parameters' documented examples.
+#[test]
+fn every_operation_a_terminal_waiter_follows_accepts_wait() {
+    use dataworks_di::meta;
+    use dwdi_runtime::describe::WaiterKind;
+    let mock = Mock::quick();
+    let mut checked = 0;
+    for waiter in meta::WAITERS
+        .iter()
+        .filter(|w| matches!(w.kind, WaiterKind::Terminal))
+    {
+        for after in waiter.after {
+            let op = meta::operation(after.operation).expect("the waiter follows an operation");
+            let mut args = vec!["call".to_owned(), op.action.to_owned()];
+            for p in op.params.iter().filter(|p| p.required) {
+                let example = p
+                    .example
+                    .unwrap_or_else(|| panic!("{}.{} has no example", op.action, p.name));
+                args.push(format!("--{}={example}", p.name));
+            }
+            args.push("--wait".to_owned());
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = mock.run(&args);
+            assert_eq!(out.code, 0, "{}: {out:?}", op.action);
+            let content = json(&out.stdout);
+            assert!(content.is_object(), "{}: {content}", op.action);
+            assert_eq!(out.stderr, "", "{}", op.action);
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 2,
+        "only {checked} operations are followed by a terminal waiter"
+    );
+}
+
 #[test]
 fn stop_and_start_with_wait_end_in_the_state_they_lead_to() {
     let mock = Mock::quick();

@@ -132,6 +132,40 @@ pub fn batch_tables(content: &str) -> Vec<String> {
     )
 }
 
+/// The job a (validated) real-time TaskContent runs: its reader's and writer's kinds and data
+/// sources, and its resource group; what it does not say is `base`'s. A task created or
+/// updated with the content runs this job, so the configuration generated for it later keeps
+/// the task's own reader and writer.
+pub fn content_job(task_content: &str, base: &Job) -> Job {
+    let mut job = base.clone();
+    let Ok(doc) = serde_json::from_str::<TaskContent>(task_content) else {
+        return job;
+    };
+    for step in &doc.steps {
+        if step.category == category(true) {
+            job.reader = step.step_type.clone();
+            if let Some(source) = step
+                .parameter
+                .connection
+                .iter()
+                .flatten()
+                .find_map(|c| c.datasource.clone())
+            {
+                job.reader_datasource = source;
+            }
+        } else if step.category == category(false) {
+            job.writer = step.step_type.clone();
+            if let Some(source) = step.parameter.datasource.clone() {
+                job.writer_datasource = source;
+            }
+        }
+    }
+    if let Some(group) = doc.extend.and_then(|e| e.resource_group) {
+        job.resource_group = group;
+    }
+    job
+}
+
 /// The job of a new task, as GenerateDISyncTaskConfigForCreating's TaskParam describes it:
 /// the reader's and the writer's kinds and data sources, and the resource group; what it does
 /// not say is the default job's.
@@ -251,6 +285,22 @@ pub fn task_content(task_param: &str, name: &str, job: &Job) -> Result<String, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_generated_content_runs_the_job_it_was_generated_for() {
+        let job = Job {
+            reader: StepType::Mysql,
+            reader_datasource: "shop".into(),
+            writer: StepType::Odps,
+            writer_datasource: "warehouse".into(),
+            resource_group: "S_res_group_demo".into(),
+        };
+        let param = r#"{"steps":[{"category":"reader","name":"Reader","parameter":{"connection":[{"table":["orders"]}]}}]}"#;
+        let text = task_content(param, "t", &job).unwrap();
+        assert_eq!(content_job(&text, &Job::default()), job);
+        // What a content does not say is the base's.
+        assert_eq!(content_job("not json", &job), job);
+    }
 
     #[test]
     fn generated_content_validates_and_lists_the_tables() {

@@ -13,7 +13,7 @@ use dataworks_di::types::{ProcessStatus, RealtimeInstanceStatus as Rt, SolutionS
 use dwdi_runtime::describe::{OperationDesc, Role};
 use serde_json::Value;
 
-use crate::content::{batch_tables, content_tables, creation_job, task_content};
+use crate::content::{Job, batch_tables, content_job, content_tables, creation_job, task_content};
 use crate::data::{Data, missing};
 use crate::errors::{Failure, gateway};
 use crate::params::Params;
@@ -367,7 +367,7 @@ fn create(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
                     status: Rt::Norun,
                     pending: None,
                     start_param: None,
-                    job: Default::default(),
+                    job: content_job(&content, &Job::default()),
                     tables,
                 },
             );
@@ -414,6 +414,7 @@ fn update(call: &Call<'_>, state: &mut State) -> Result<Data, Failure> {
             Some(t) => {
                 if let Some(content) = content {
                     t.tables = content_tables(&content);
+                    t.job = content_job(&content, &t.job);
                 }
                 Ok(())
             }

@@ -180,6 +180,20 @@ async fn a_real_time_task_is_configured_created_run_reconfigured_and_updated() {
         vec!["orders".to_owned()],
         "a generated configuration changes nothing until applied"
     );
+    // It is generated for the task's own job: the reader and writer it was created with
+    // (MySQL `shop` to MaxCompute `warehouse`), not the mock's default job.
+    let doc: serde_json::Value = serde_json::from_str(&new_content).expect("JSON");
+    let steps = doc["steps"].as_array().expect("steps");
+    assert_eq!(steps[0]["stepType"], "mysql", "{new_content}");
+    assert_eq!(
+        steps[0]["parameter"]["connection"][0]["datasource"], "shop",
+        "{new_content}"
+    );
+    assert_eq!(steps[1]["stepType"], "odps", "{new_content}");
+    assert_eq!(
+        steps[1]["parameter"]["datasource"], "warehouse",
+        "{new_content}"
+    );
 
     // Apply it: now the task synchronizes both tables; start it again.
     client
