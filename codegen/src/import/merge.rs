@@ -436,6 +436,13 @@ impl Cx {
                 );
                 continue;
             }
+            if let Some(message) = stale_refinement(name, hn, ln) {
+                // The page's refinement no longer fits the metadata's type: the metadata's
+                // entry stands alone until the hand-written one is rewritten or decided.
+                self.drop_entry(n_at.clone(), message);
+                out.insert(name.clone(), self.node(None, ln, &n_at));
+                continue;
+            }
             out.insert(name.clone(), self.node(hn, ln, &n_at));
         }
         Value::Object(out)
@@ -878,6 +885,21 @@ fn page_list(stated: &Value) -> Option<Vec<String>> {
     found
 }
 
+/// Why a hand-written entry that refines the metadata's `string` (as an `enum` or a
+/// `jsonString`) no longer applies: the metadata now gives the entry another type, and no
+/// `decision` on the entry keeps the page's. `None` when it still applies.
+fn stale_refinement(name: &str, hand: Option<&Value>, layer: Option<&Value>) -> Option<String> {
+    let (hand, layer) = (hand?.as_object()?, layer?.as_object()?);
+    let refined = hand.get("type")?.as_str()?;
+    let now = layer.get("type")?.as_str()?;
+    let refines_text = matches!(refined, "enum" | "jsonString");
+    (refines_text && now != "string" && !hand.contains_key("decision")).then(|| {
+        format!(
+            "`{name}` refines Alibaba's metadata's `string` as `{refined}`, but the metadata now gives `{now}`, so it is not in the effective spec; remove it, or rewrite it for `{now}` (a `decision` keeps the page's type)"
+        )
+    })
+}
+
 /// Whether a hand-written value says what the metadata's says. `entry` holds both entries,
 /// for what the comparison depends on (a JSON document compares as JSON).
 fn agree(key: &str, hand: &Value, layer: &Value, entry: Option<(&Object, &Object)>) -> bool {
@@ -1147,6 +1169,34 @@ mod tests {
         let op = &m.value["operations"]["Op"];
         assert!(op["parameters"].get("Old").is_none());
         assert_eq!(op["parameters"]["Own"]["type"], "string");
+    }
+
+    #[test]
+    fn a_refinement_of_text_the_metadata_retyped_is_reported_not_kept() {
+        let mut retyped = layer();
+        retyped["parameters"]["Kind"] =
+            json!({ "description": "种类", "type": "int64", "required": true, "example": 1 });
+        let entry =
+            json!({ "description": "A document.", "type": "jsonString", "document": "Doc" });
+        let m = run(
+            hand(json!({ "parameters": { "Kind": entry.clone() } })),
+            retyped.clone(),
+        );
+        let dropped: Vec<&str> = m.dropped.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(dropped, vec!["/operations/Op/parameters/Kind"]);
+        let p = &m.value["operations"]["Op"]["parameters"]["Kind"];
+        assert_eq!(p["type"], "int64");
+        assert!(p.get("document").is_none(), "{p}");
+        assert!(m.disagreements.is_empty(), "{:?}", m.disagreements);
+        // A decision keeps the page's type: then it is the hand-written fact that wins.
+        let mut decided = entry;
+        decided["decision"] = json!("The page's type stands.");
+        let m = run(hand(json!({ "parameters": { "Kind": decided } })), retyped);
+        assert!(m.dropped.is_empty(), "{:?}", m.dropped);
+        assert_eq!(
+            m.value["operations"]["Op"]["parameters"]["Kind"]["type"],
+            "jsonString"
+        );
     }
 
     #[test]

@@ -133,10 +133,14 @@ pub fn param_schema(spec: &Spec, plan: &NamePlan, param: &Param) -> Value {
         ValueType::Int64 => {
             m.insert("type".into(), json!("integer"));
             m.insert("format".into(), json!("int64"));
-            if let Some(range) = &param.range {
-                m.insert("minimum".into(), json!(range.minimum));
-                m.insert("maximum".into(), json!(range.maximum));
-            }
+            // Without a documented range the client still checks the 64-bit range; say so,
+            // since `format` alone binds no validator (a generator would send wider numbers).
+            let (minimum, maximum) = param
+                .range
+                .as_ref()
+                .map_or((i64::MIN, i64::MAX), |r| (r.minimum, r.maximum));
+            m.insert("minimum".into(), json!(minimum));
+            m.insert("maximum".into(), json!(maximum));
         }
         ValueType::Boolean => {
             m.insert("type".into(), json!("boolean"));
