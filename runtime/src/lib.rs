@@ -88,8 +88,8 @@ pub use provider::{
     EnvProvider, OidcRoleArnProvider, RamRoleArnProvider, StsEndpoint,
 };
 pub use request::{
-    Hooks, HttpMethod, MAX_URL_LEN, NoHooks, Param, RequestParts, ResponseParts, RpcRequest,
-    SignedRequest, UrlTooLong,
+    Hooks, HttpMethod, MAX_URL_LEN, NoHooks, PROTOCOL_PARAMS, Param, RequestParts, ResponseParts,
+    RpcRequest, SignedRequest, UrlTooLong,
 };
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use secret::Secret;

@@ -195,6 +195,21 @@ impl fmt::Display for UrlTooLong {
 
 impl std::error::Error for UrlTooLong {}
 
+/// The parameters the signature sets itself (V2 puts them all in the query; V3 sends the
+/// same facts as `x-acs-…` headers).
+pub const PROTOCOL_PARAMS: [&str; 10] = [
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
 /// The query parameter that carries the token in V2.
 const TOKEN_PARAM: &str = "SecurityToken=";
 /// The header that carries the token in V3.
@@ -242,11 +257,37 @@ impl SignedRequest {
     /// check both the transport and a dry-run (`dwdi call --dry-run`) apply, so a request
     /// that would be refused is refused the same way without being sent.
     pub fn check_sendable(&self, action: &str) -> Result<(), crate::Error> {
-        self.check_url_len()
-            .map_err(|e| crate::Error::InvalidRequest {
-                action: action.to_owned(),
-                reason: e.to_string(),
-            })
+        let invalid = |reason: String| crate::Error::InvalidRequest {
+            action: action.to_owned(),
+            reason,
+        };
+        self.check_url_len().map_err(|e| invalid(e.to_string()))?;
+        match self.repeated_param() {
+            Some(name) => Err(invalid(format!(
+                "parameter {name} would be sent twice: a parameter is sent once, and the \
+                 signature sets its own ({}); expected distinct names other than those",
+                PROTOCOL_PARAMS.join(", ")
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The first parameter name (as written on the wire) that the query and the form body
+    /// carry more than once between them: a caller's parameter named like one the signature
+    /// sets itself (`Timestamp`, `Signature`…) or given twice. The service would read one of
+    /// the two, and V2 would sign both, so such a request is refused rather than sent.
+    fn repeated_param(&self) -> Option<String> {
+        let names = |text: &'_ str| -> Vec<String> {
+            text.split('&')
+                .filter(|pair| !pair.is_empty())
+                .map(|pair| pair.split_once('=').map_or(pair, |(n, _)| n).to_owned())
+                .collect()
+        };
+        let mut all = names(self.query());
+        all.extend(self.body.as_deref().map(names).unwrap_or_default());
+        // A request has a handful of parameters; sorting a copy is the simplest exact check.
+        all.sort_unstable();
+        all.windows(2).find(|w| w[0] == w[1]).map(|w| w[0].clone())
     }
 
     /// The request as HTTP/1.1 text, token included: for a dry-run the user asked for.
