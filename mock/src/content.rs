@@ -40,6 +40,37 @@ impl Default for Job {
     }
 }
 
+impl Job {
+    /// Takes what one step of a document says about the job: its kind and data source (a
+    /// reader's from its first connection that names one, a writer's from its own
+    /// `datasource`), as the reader's or the writer's; what the step does not say stays.
+    fn take_step(
+        &mut self,
+        step: &StepCategory,
+        kind: Option<&StepType>,
+        connections: Option<&Vec<Connection>>,
+        datasource: Option<&String>,
+    ) {
+        let (job_kind, job_source, source) = if *step == category(true) {
+            let source = connections
+                .into_iter()
+                .flatten()
+                .find_map(|c| c.datasource.as_ref());
+            (&mut self.reader, &mut self.reader_datasource, source)
+        } else if *step == category(false) {
+            (&mut self.writer, &mut self.writer_datasource, datasource)
+        } else {
+            return;
+        };
+        if let Some(kind) = kind {
+            *job_kind = kind.clone();
+        }
+        if let Some(source) = source {
+            *job_source = source.clone();
+        }
+    }
+}
+
 /// The step categories, for building documents.
 fn category(reader: bool) -> StepCategory {
     if reader {
@@ -142,23 +173,13 @@ pub fn content_job(task_content: &str, base: &Job) -> Job {
         return job;
     };
     for step in &doc.steps {
-        if step.category == category(true) {
-            job.reader = step.step_type.clone();
-            if let Some(source) = step
-                .parameter
-                .connection
-                .iter()
-                .flatten()
-                .find_map(|c| c.datasource.clone())
-            {
-                job.reader_datasource = source;
-            }
-        } else if step.category == category(false) {
-            job.writer = step.step_type.clone();
-            if let Some(source) = step.parameter.datasource.clone() {
-                job.writer_datasource = source;
-            }
-        }
+        let p = &step.parameter;
+        job.take_step(
+            &step.category,
+            Some(&step.step_type),
+            p.connection.as_ref(),
+            p.datasource.as_ref(),
+        );
     }
     if let Some(group) = doc.extend.and_then(|e| e.resource_group) {
         job.resource_group = group;
@@ -175,30 +196,13 @@ pub fn creation_job(task_param: &str) -> Job {
         return job;
     };
     for step in &param.steps {
-        let reader = step.category == category(true);
-        if let Some(kind) = &step.step_type {
-            if reader {
-                job.reader = kind.clone();
-            } else {
-                job.writer = kind.clone();
-            }
-        }
-        let source = if reader {
-            step.parameter
-                .connection
-                .iter()
-                .flatten()
-                .find_map(|c| c.datasource.clone())
-        } else {
-            step.parameter.datasource.clone()
-        };
-        if let Some(source) = source {
-            if reader {
-                job.reader_datasource = source;
-            } else {
-                job.writer_datasource = source;
-            }
-        }
+        let p = &step.parameter;
+        job.take_step(
+            &step.category,
+            step.step_type.as_ref(),
+            p.connection.as_ref(),
+            p.datasource.as_ref(),
+        );
     }
     if let Some(group) = param.setting.and_then(|s| s.resource_group) {
         job.resource_group = group;
