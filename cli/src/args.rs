@@ -149,21 +149,10 @@ mod tests {
 
     #[test]
     fn reads_pairs_in_both_forms_in_order() {
-        let s = run(&[
-            "--ProjectId",
-            "10000",
-            "--TaskType=DI_REALTIME",
-            "--FileId",
-            "-1",
-        ])
-        .expect("parsed");
+        let s = run(&["--Count", "10000", "--Kind=SOME_KIND", "--Offset", "-1"]).expect("parsed");
         assert_eq!(
             s.params,
-            pairs(&[
-                ("ProjectId", "10000"),
-                ("TaskType", "DI_REALTIME"),
-                ("FileId", "-1")
-            ])
+            pairs(&[("Count", "10000"), ("Kind", "SOME_KIND"), ("Offset", "-1")])
         );
         assert!(s.flags.is_empty() && !s.help);
     }

@@ -62,12 +62,13 @@ mod tests {
             Endpoint::https("dataworks.cn-hangzhou.aliyuncs.com").expect("host"),
             SignatureVersion::V3,
         );
-        let request = RpcRequest::new("CreateDISyncTask", "2020-05-18")
-            .param("ProjectId", "10000")
-            .form_param("TaskContent", r#"{"a": "b c"}"#);
+        // Any action and parameters: the rendering knows no operation.
+        let request = RpcRequest::new("DoThing", "2020-05-18")
+            .param("Count", "10000")
+            .form_param("Doc", r#"{"a": "b c"}"#);
         let signed = signer.sign(&request, &[], "2024-01-02T03:04:05Z", "n");
         let json = to_json(&signed);
-        assert_eq!(json["body"], "TaskContent=%7B%22a%22%3A+%22b+c%22%7D");
+        assert_eq!(json["body"], "Doc=%7B%22a%22%3A+%22b+c%22%7D");
         assert_eq!(
             json["headers"]["content-type"],
             "application/x-www-form-urlencoded"
@@ -76,7 +77,7 @@ mod tests {
         assert_eq!(json["body"].as_str(), signed.body.as_deref());
         dwdi_test_support::verify_signed(&signed, "secret").expect("verifies");
         let mut changed = signed.clone();
-        changed.body = Some("TaskContent=%7B%7D".to_owned());
+        changed.body = Some("Doc=%7B%7D".to_owned());
         assert!(dwdi_test_support::verify_signed(&changed, "secret").is_err());
     }
 }

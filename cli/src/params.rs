@@ -254,14 +254,11 @@ mod tests {
         let file = dir.path().join("p.json");
         std::fs::write(&file, b"\xef\xbb\xbf{\"a\": 1}\n").expect("write");
         let read = read_values(pairs(&[
-            ("TaskParam", &format!("@{}", file.display())),
+            ("Doc", &format!("@{}", file.display())),
             ("Other", "plain"),
         ]))
         .expect("read");
-        assert_eq!(
-            read,
-            pairs(&[("TaskParam", "{\"a\": 1}\n"), ("Other", "plain")])
-        );
+        assert_eq!(read, pairs(&[("Doc", "{\"a\": 1}\n"), ("Other", "plain")]));
         let bad = dir.path().join("bad.json");
         std::fs::write(&bad, b"{\n\"\xff\"}").expect("write");
         let f = read_values(pairs(&[

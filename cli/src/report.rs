@@ -42,12 +42,12 @@ mod tests {
     #[test]
     fn lists_the_typed_fields() {
         let e = Error::Service(Box::new(ServiceError {
-            action: "StopDISyncInstance".into(),
+            action: "DoThing".into(),
             status: 400,
             request_id: Some("r1".into()),
             host_id: None,
-            code: Some("Param.Invalid".into()),
-            message: Some("The parameter is invalid.".into()),
+            code: Some("Some.Code".into()),
+            message: Some("Something is wrong.".into()),
             recommend: Some("https://x".into()),
             access_denied_detail: None,
             retry_after: None,
@@ -56,14 +56,11 @@ mod tests {
             kind: ErrorKind::Client,
         }));
         let text = describe(&e);
-        assert!(
-            text.starts_with("StopDISyncInstance: HTTP 400 Param.Invalid"),
-            "{text}"
-        );
+        assert!(text.starts_with("DoThing: HTTP 400 Some.Code"), "{text}");
         for line in [
             "HTTP status: 400",
-            "code:        Param.Invalid",
-            "message:     The parameter is invalid.",
+            "code:        Some.Code",
+            "message:     Something is wrong.",
             "request id:  r1",
             "recommend:   https://x",
         ] {
